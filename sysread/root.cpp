@@ -1,0 +1,48 @@
+#include "root.hpp"
+
+#include <fcntl.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace spawngate {
+
+Root::Root(std::string path) : path_(path.empty() ? std::string(1, '/') : std::move(path)) {}
+
+std::string_view Root::prefix() const {
+    std::string_view p = path_;
+    while (!p.empty() && p.back() == '/') p.remove_suffix(1);
+    return p;
+}
+
+bool Root::join(std::string_view absolute, char* out, std::size_t out_size) const {
+    const std::string_view head = prefix();
+    const bool needs_slash = absolute.empty() || absolute.front() != '/';
+    const std::size_t total = head.size() + (needs_slash ? 1 : 0) + absolute.size();
+    if (total + 1 > out_size) return false;
+    char* cursor = out;
+    std::memcpy(cursor, head.data(), head.size());
+    cursor += head.size();
+    if (needs_slash) *cursor++ = '/';
+    std::memcpy(cursor, absolute.data(), absolute.size());
+    cursor[absolute.size()] = '\0';
+    return true;
+}
+
+std::string Root::join(std::string_view absolute) const {
+    std::string joined(prefix());
+    if (absolute.empty() || absolute.front() != '/') joined += '/';
+    joined += absolute;
+    return joined;
+}
+
+UniqueFd Root::open_read(std::string_view absolute, int extra_flags) const {
+    char path[4096];
+    if (!join(absolute, path, sizeof path)) {
+        errno = ENAMETOOLONG;
+        return UniqueFd{};
+    }
+    return UniqueFd{::open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | extra_flags)};
+}
+
+}  // namespace spawngate
