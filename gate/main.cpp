@@ -1,0 +1,93 @@
+// spawngate: parse, measure, decide, answer. Kept thin: each step lives in its own file.
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string_view>
+
+#include "command_line.hpp"
+#include "exit_codes.hpp"
+#include "help_text.hpp"
+#include "hook_claude.hpp"
+#include "hook_input.hpp"
+#include "measurement.hpp"
+#include "status_report.hpp"
+#include "verdict.hpp"
+#include "verdict_report.hpp"
+
+namespace {
+
+using namespace spawngate;
+
+void write_all(int fd, std::string_view text) {
+    while (!text.empty()) {
+        const ssize_t wrote = ::write(fd, text.data(), text.size());
+        if (wrote < 0 && errno == EINTR) continue;
+        if (wrote <= 0) return;  // nowhere to say it: the exit code still speaks
+        text.remove_prefix(static_cast<std::size_t>(wrote));
+    }
+}
+
+int usage_error(const std::string& message) {
+    write_all(2, "spawngate: " + message + "\n");
+    return kExitUsage;
+}
+
+int run_hook(GateSettings settings) {
+    const HookInputRead read = read_hook_input(STDIN_FILENO);
+    HookAnswer answer;
+    if (!read.input) {
+        answer = answer_claude_bad_input(read.error, settings);
+    } else {
+        // Only launches spend budget; anything else is judged as it stands.
+        if (settings.hook == HookProtocol::ClaudePost || !is_launch(*read.input)) settings.cost = 0;
+        const Root root(settings.root);
+        const Measurement measurement = measure(root, {});
+        const Verdict verdict = decide(measurement, settings);
+        answer = answer_claude(*read.input, verdict, measurement, settings);
+    }
+    write_all(1, answer.stdout_text);
+    write_all(2, answer.stderr_text);
+    return answer.exit_code;
+}
+
+int run_check(const GateSettings& settings) {
+    const Root root(settings.root);
+    const Measurement measurement = measure(root, {});
+    const Verdict verdict = decide(measurement, settings);
+    if (settings.json) write_all(1, verdict_json(verdict, measurement, settings) + "\n");
+    std::string said = measurement_note(verdict, measurement, settings);
+    if (verdict.level == Level::Block) said = block_guidance(verdict, settings) + said;
+    if (verdict.level == Level::Warn) said = warning_line(verdict, settings) + said;
+    write_all(2, said);
+    return verdict.level == Level::Block ? kExitBlock : kExitAllow;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const CommandLineParse parsed = parse_command_line(argc, argv);
+    if (!parsed.command_line) return usage_error(parsed.error.message);
+    const CommandLine& line = *parsed.command_line;
+    if (line.command == Command::Help) {
+        write_all(1, help_text());
+        return kExitAllow;
+    }
+    if (line.command == Command::Version) {
+        write_all(1, "spawngate " SPAWNGATE_VERSION "\n");
+        return kExitAllow;
+    }
+    const SettingsLoad loaded = load_settings(line, [](const char* name) -> const char* {
+        return std::getenv(name);
+    });
+    if (!loaded.settings) return usage_error(loaded.error.message);
+    const GateSettings& settings = *loaded.settings;
+
+    if (line.command == Command::Status) {
+        const StatusOutput status = status_report(Root(settings.root), settings);
+        write_all(1, status.text);
+        return status.exit_code;
+    }
+    if (settings.hook != HookProtocol::None) return run_hook(settings);
+    return run_check(settings);
+}

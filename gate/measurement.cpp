@@ -1,0 +1,65 @@
+#include "measurement.hpp"
+
+#include <array>
+
+#include "cgroup_membership.hpp"
+#include "file_read.hpp"
+
+namespace spawngate {
+
+bool Measurement::has_cgroup_pids_limit() const {
+    for (const auto& level : pids_levels)
+        if (level.max) return true;
+    return false;
+}
+
+Measurement measure(const Root& root, const MeasureOptions& options) {
+    Measurement m;
+    std::array<char, 4096> buffer{};
+    const ReadResult cgroup_file = read_file(root, "/proc/self/cgroup", buffer);
+    std::optional<CgroupMembership> membership;
+    if (cgroup_file.ok()) {
+        auto parsed = parse_cgroup_membership(cgroup_file.text);
+        if (parsed.membership) {
+            membership = std::move(parsed.membership);
+        } else {
+            parsed.problem.where = "/proc/self/cgroup " + parsed.problem.where;
+            m.problems.push_back(std::move(parsed.problem));
+        }
+    } else {
+        m.problems.push_back({"/proc/self/cgroup", describe(cgroup_file.status, cgroup_file.error)});
+    }
+
+    if (membership) {
+        CgroupMountTable mounts(root);
+        LocateResult pids = locate_controller(root, *membership, "pids", mounts);
+        if (pids.location) {
+            PidsBudget budget = read_pids_budget(root, *pids.location);
+            m.pids_levels = std::move(budget.levels);
+            for (auto& problem : budget.problems) m.problems.push_back(std::move(problem));
+            m.tasks = read_task_counts(root, *pids.location);
+            m.pids_location = std::move(pids.location);
+        } else {
+            m.pids_unavailable = std::move(pids.why_not);
+        }
+        LocateResult memory = locate_controller(root, *membership, "memory", mounts);
+        if (memory.location) {
+            MemoryBudget budget =
+                read_memory_budget(root, *memory.location, options.memory_usage_of_caller);
+            m.memory_levels = std::move(budget.levels);
+            for (auto& problem : budget.problems) m.problems.push_back(std::move(problem));
+            m.memory_location = std::move(memory.location);
+        }
+    } else {
+        m.pids_unavailable = "the caller's cgroups could not be read";
+    }
+
+    if (!m.has_cgroup_pids_limit()) {
+        HostLimits host = read_host_limits(root);
+        m.host_limits = std::move(host.limits);
+        for (auto& problem : host.problems) m.problems.push_back(std::move(problem));
+    }
+    return m;
+}
+
+}  // namespace spawngate

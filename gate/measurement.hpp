@@ -1,0 +1,38 @@
+#pragma once
+// What the gate measured about the caller: the read side of read -> decide -> act.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cgroup_locate.hpp"
+#include "host_limits.hpp"
+#include "memory_budget.hpp"
+#include "pids_budget.hpp"
+#include "problem.hpp"
+#include "root.hpp"
+#include "task_counts.hpp"
+
+namespace spawngate {
+
+struct Measurement {
+    std::optional<CgroupLocation> pids_location;
+    std::string pids_unavailable;   // why there is no pids cgroup, when there is none
+    std::vector<PidsLevel> pids_levels;
+    std::vector<HostLimit> host_limits;  // read only when no cgroup level has a pids limit
+    TaskCounts tasks;
+    std::optional<CgroupLocation> memory_location;
+    std::vector<MemoryLevel> memory_levels;
+    std::vector<Problem> problems;  // everything that could not be read, for the report
+
+    bool has_cgroup_pids_limit() const;
+};
+
+struct MeasureOptions {
+    bool memory_usage_of_caller = false;  // the status report shows usage without a limit
+};
+
+// Reads everything the verdict needs, and nothing more.
+Measurement measure(const Root& root, const MeasureOptions& options);
+
+}  // namespace spawngate

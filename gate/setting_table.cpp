@@ -1,0 +1,115 @@
+#include "setting_table.hpp"
+
+#include <array>
+#include <charconv>
+
+#include "text_parse.hpp"
+
+namespace spawngate {
+namespace {
+
+// "70", "72.5" or "70%": a percentage from 0 to 100, returned as a ratio.
+std::optional<double> parse_percent(std::string_view text) {
+    text = trim(text);
+    if (!text.empty() && text.back() == '%') text.remove_suffix(1);
+    if (text.empty() || text.front() == '-' || text.front() == '+') return std::nullopt;
+    double value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+    if (!(value >= 0.0 && value <= 100.0)) return std::nullopt;
+    return value / 100.0;
+}
+
+std::optional<bool> parse_bool(std::string_view text) {
+    text = trim(text);
+    if (text == "1" || text == "true" || text == "yes" || text == "on") return true;
+    if (text == "0" || text == "false" || text == "no" || text == "off") return false;
+    return std::nullopt;
+}
+
+// A count from 0 up to a sane bound (more than pid_max can ever be is a typo).
+std::optional<std::uint64_t> parse_count(std::string_view text) {
+    const auto value = parse_u64(text);
+    if (!value || *value > 100'000'000) return std::nullopt;
+    return value;
+}
+
+std::string set_percent(double& field, std::string_view value) {
+    const auto ratio = parse_percent(value);
+    if (!ratio) return "must be a percentage from 0 to 100 (e.g. 70 or 72.5)";
+    field = *ratio;
+    return {};
+}
+
+std::string set_count(std::uint64_t& field, std::string_view value) {
+    const auto count = parse_count(value);
+    if (!count) return "must be a whole number from 0 to 100000000";
+    field = *count;
+    return {};
+}
+
+const std::array kTable{
+    SettingSpec{"--cost", "SPAWNGATE_COST", "cost", "N",
+                "tasks (processes + threads) this launch will add; the verdict uses current + N",
+                [](GateSettings& s, std::string_view v) { return set_count(s.cost, v); }},
+    SettingSpec{"--warn", "SPAWNGATE_WARN", "warn_percent", "PERCENT",
+                "warn at or above this share of a pids limit (default 70)",
+                [](GateSettings& s, std::string_view v) {
+                    return set_percent(s.thresholds.warn_ratio, v);
+                }},
+    SettingSpec{"--block", "SPAWNGATE_BLOCK", "block_percent", "PERCENT",
+                "block at or above this share of a pids limit (default 85)",
+                [](GateSettings& s, std::string_view v) {
+                    return set_percent(s.thresholds.block_ratio, v);
+                }},
+    SettingSpec{"--thread-warn", "SPAWNGATE_THREAD_WARN", "thread_warn", "N",
+                "warn when the caller's cgroup holds more than N threads (default 400)",
+                [](GateSettings& s, std::string_view v) {
+                    return set_count(s.thresholds.thread_warn, v);
+                }},
+    SettingSpec{"--memory-warn", "SPAWNGATE_MEMORY_WARN", "memory_warn_percent", "PERCENT",
+                "warn at or above this share of a memory limit, anon + shmem (default 80)",
+                [](GateSettings& s, std::string_view v) {
+                    return set_percent(s.thresholds.memory_warn_ratio, v);
+                }},
+    SettingSpec{"--memory-block", "SPAWNGATE_MEMORY_BLOCK", "memory_block_percent", "PERCENT",
+                "block at or above this share of a memory limit (default 90)",
+                [](GateSettings& s, std::string_view v) {
+                    return set_percent(s.thresholds.memory_block_ratio, v);
+                }},
+    SettingSpec{"--budget", "SPAWNGATE_BUDGET", "budget", "N",
+                "an explicit task budget, judged as one more level (for limits set above a "
+                "container's visible cgroup root)",
+                [](GateSettings& s, std::string_view v) -> std::string {
+                    const auto count = parse_count(v);
+                    if (!count || *count == 0) return "must be a whole number from 1 to 100000000";
+                    s.budget = *count;
+                    return {};
+                }},
+    SettingSpec{"--fail-closed", "SPAWNGATE_FAIL_CLOSED", "fail_closed", "",
+                "block when the budget cannot be measured (default: allow with a warning)",
+                [](GateSettings& s, std::string_view v) -> std::string {
+                    const auto on = parse_bool(v);
+                    if (!on) return "must be true or false (also 1/0, yes/no, on/off)";
+                    s.fail_closed = *on;
+                    return {};
+                }},
+};
+
+}  // namespace
+
+std::span<const SettingSpec> setting_table() { return kTable; }
+
+const SettingSpec* find_setting_by_flag(std::string_view flag) {
+    for (const auto& spec : kTable)
+        if (spec.flag == flag) return &spec;
+    return nullptr;
+}
+
+const SettingSpec* find_setting_by_key(std::string_view key) {
+    for (const auto& spec : kTable)
+        if (spec.config_key == key) return &spec;
+    return nullptr;
+}
+
+}  // namespace spawngate

@@ -1,0 +1,31 @@
+#pragma once
+// Everything the gate can be told, with its defaults. Filled from four sources in rising
+// precedence: defaults < config file < SPAWNGATE_* environment < command-line flags.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace spawngate {
+
+enum class HookProtocol { None, ClaudePre, ClaudePost };
+
+struct Thresholds {
+    double warn_ratio = 0.70;   // field report 003: "visible warning, spawn still proceeds"
+    double block_ratio = 0.85;  // field report 003: "block if still critical"
+    std::uint64_t thread_warn = 400;  // cgroup counts threads as pids: 2 agents x 30 threads
+    double memory_warn_ratio = 0.80;
+    double memory_block_ratio = 0.90;
+};
+
+struct GateSettings {
+    Thresholds thresholds;
+    std::uint64_t cost = 1;                     // tasks this launch will add
+    std::optional<std::uint64_t> budget;        // an explicit task budget: one more level
+    bool fail_closed = false;                   // block when the budget cannot be measured
+    HookProtocol hook = HookProtocol::None;
+    bool json = false;
+    std::string root = "/";                     // the directory standing in for "/" (tests)
+};
+
+}  // namespace spawngate

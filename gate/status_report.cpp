@@ -1,0 +1,191 @@
+#include "status_report.hpp"
+
+#include <dirent.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+
+#include "file_read.hpp"
+#include "json_writer.hpp"
+#include "measurement.hpp"
+#include "proc_stat.hpp"
+#include "text_parse.hpp"
+#include "verdict.hpp"
+#include "verdict_report.hpp"
+
+namespace spawngate {
+namespace {
+
+constexpr std::size_t kTopProcesses = 10;
+
+struct LevelHistory {
+    std::string cgroup;
+    PidsHistory history;
+};
+
+// Every process in the cgroup subtree at `directory` (cgroup.procs of it and its descendants).
+std::vector<pid_t> subtree_processes(const Root& root, const std::string& directory) {
+    std::vector<pid_t> pids;
+    std::error_code error;
+    std::vector<std::string> directories{directory};
+    const std::string host_dir = root.join(directory);
+    for (auto it = std::filesystem::recursive_directory_iterator(host_dir, error);
+         !error && it != std::filesystem::recursive_directory_iterator(); it.increment(error)) {
+        if (it->is_directory(error))
+            directories.push_back(directory + it->path().string().substr(host_dir.size()));
+    }
+    std::vector<char> buffer(1 << 20);
+    for (const auto& dir : directories) {
+        const ReadResult read = read_file(root, dir + "/cgroup.procs", buffer);
+        std::string_view rest = read.text;
+        while (const auto line = next_line(rest))
+            if (const auto pid = parse_u64(*line)) pids.push_back(static_cast<pid_t>(*pid));
+    }
+    return pids;
+}
+
+std::vector<ProcStat> busiest_processes(const Root& root, const std::vector<pid_t>& pids) {
+    std::vector<ProcStat> stats;
+    for (const pid_t pid : pids)
+        if (auto stat = read_proc_stat(root, pid)) stats.push_back(std::move(*stat));
+    const std::size_t shown = std::min(kTopProcesses, stats.size());
+    std::partial_sort(stats.begin(), stats.begin() + static_cast<std::ptrdiff_t>(shown), stats.end(),
+                      [](const ProcStat& a, const ProcStat& b) { return a.threads > b.threads; });
+    stats.resize(shown);
+    return stats;
+}
+
+std::string optional_number(const std::optional<std::uint64_t>& value, const char* none = "-") {
+    return value ? std::to_string(*value) : none;
+}
+
+}  // namespace
+
+StatusOutput status_report(const Root& root, const GateSettings& settings) {
+    const Measurement m = measure(root, {.memory_usage_of_caller = true});
+    const Verdict verdict = decide(m, settings);
+    std::vector<LevelHistory> histories;
+    for (const auto& level : m.pids_levels)
+        histories.push_back({level.cgroup, read_pids_history(root, level.directory)});
+    const std::vector<ProcStat> top =
+        m.pids_location ? busiest_processes(root, subtree_processes(root, m.pids_location->directory()))
+                        : std::vector<ProcStat>{};
+    const MemoryLevel* own_memory = m.memory_levels.empty() ? nullptr : &m.memory_levels.front();
+    const int exit_code = verdict.level == Level::Block ? 2 : 0;
+
+    if (settings.json) {
+        JsonWriter json;
+        json.begin_object();
+        json.field("verdict", level_name(verdict.level));
+        json.key("pids").begin_object();
+        json.field("hierarchy", m.pids_location ? (m.pids_location->unified ? "v2" : "v1") : "none");
+        json.field("mount", m.pids_location ? m.pids_location->mount_point : std::string());
+        json.key("levels").begin_array();
+        for (std::size_t i = 0; i < m.pids_levels.size(); ++i) {
+            const auto& level = m.pids_levels[i];
+            json.begin_object()
+                .field("cgroup", level.cgroup)
+                .field("path", level.directory)
+                .field("current", level.current)
+                .field("max", level.max);
+            if (level.max && level.current)
+                json.field("percent", static_cast<double>(*level.current) * 100.0 / static_cast<double>(*level.max));
+            json.field("peak", histories[i].history.peak)
+                .field("max_events", histories[i].history.max_events)
+                .end_object();
+        }
+        json.end_array().end_object();
+        json.key("host_limits").begin_array();
+        for (const auto& host : m.host_limits)
+            json.begin_object().field("name", host.name).field("current", host.current).field("max", host.max).end_object();
+        json.end_array();
+        json.field("processes", m.tasks.processes).field("threads", m.tasks.threads);
+        json.key("top_threads").begin_array();
+        for (const auto& stat : top)
+            json.begin_object()
+                .field("pid", static_cast<std::uint64_t>(stat.pid))
+                .field("name", stat.comm)
+                .field("threads", stat.threads)
+                .end_object();
+        json.end_array();
+        json.key("memory");
+        if (own_memory && own_memory->usage) {
+            json.begin_object()
+                .field("cgroup", own_memory->cgroup)
+                .field("anon_bytes", own_memory->usage->anon_bytes)
+                .field("shmem_bytes", own_memory->usage->shmem_bytes)
+                .field("file_bytes", own_memory->usage->file_bytes)
+                .field("limit_bytes", verdict.tightest_memory
+                                          ? std::optional<std::uint64_t>(verdict.tightest_memory->max)
+                                          : std::nullopt)
+                .end_object();
+        } else {
+            json.null();
+        }
+        json.key("problems").begin_array();
+        for (const auto& problem : verdict.problems) json.value(problem.text());
+        json.end_array();
+        json.end_object();
+        return {json.text() + "\n", exit_code};
+    }
+
+    std::string out = "spawngate status\n\n";
+    if (m.pids_location) {
+        out += "pids controller: cgroup " + std::string(m.pids_location->unified ? "v2" : "v1") +
+               " at " + m.pids_location->mount_point + "\n";
+        out += "  level (caller first)                     current       max   percent    peak  max-events\n";
+        for (std::size_t i = 0; i < m.pids_levels.size(); ++i) {
+            const auto& level = m.pids_levels[i];
+            char row[512];
+            const std::string percent =
+                level.max && level.current
+                    ? format_percent(static_cast<double>(*level.current) / static_cast<double>(*level.max))
+                    : "-";
+            std::snprintf(row, sizeof row, "  %-40s %7s %9s %9s %7s %11s\n", level.cgroup.c_str(),
+                          optional_number(level.current).c_str(),
+                          level.max ? std::to_string(*level.max).c_str() : "max", percent.c_str(),
+                          optional_number(histories[i].history.peak).c_str(),
+                          optional_number(histories[i].history.max_events).c_str());
+            out += row;
+        }
+    } else {
+        out += "pids controller: not available (" + m.pids_unavailable + ")\n";
+    }
+    if (!m.host_limits.empty()) {
+        out += "host limits (no cgroup level has a pids limit):\n";
+        for (const auto& host : m.host_limits) {
+            out += "  " + host.name + ": " + std::to_string(host.current) + " of " +
+                   std::to_string(host.max) + " tasks (" +
+                   format_percent(static_cast<double>(host.current) / static_cast<double>(host.max)) + ")\n";
+        }
+    }
+    out += "\ncaller's cgroup: " + optional_number(m.tasks.processes, "?") + " processes, " +
+           optional_number(m.tasks.threads, "?") + " threads (warns above " +
+           std::to_string(settings.thresholds.thread_warn) + ")\n";
+    if (!top.empty()) {
+        out += "busiest processes by threads:\n";
+        for (const auto& stat : top) {
+            char row[128];
+            std::snprintf(row, sizeof row, "  %7d  %-16s %5llu threads\n", stat.pid, stat.comm.c_str(),
+                          static_cast<unsigned long long>(stat.threads));
+            out += row;
+        }
+    }
+    if (own_memory && own_memory->usage) {
+        out += "\nmemory (cgroup " + own_memory->cgroup + "): anon " +
+               format_bytes(own_memory->usage->anon_bytes) + ", shmem " +
+               format_bytes(own_memory->usage->shmem_bytes) + ", file " +
+               format_bytes(own_memory->usage->file_bytes) + " (page cache, not judged)";
+        out += verdict.tightest_memory ? ", limit " + format_bytes(verdict.tightest_memory->max) + "\n"
+                                       : ", no limit\n";
+    }
+    out += "\nverdict for a launch of " + std::to_string(settings.cost) + " task(s): " +
+           level_name(verdict.level) + "\n";
+    if (verdict.tightest_pids) out += "  deciding pids limit: " + describe_limit(*verdict.tightest_pids) + "\n";
+    if (verdict.tightest_memory) out += "  nearest memory limit: " + describe_limit(*verdict.tightest_memory) + "\n";
+    for (const auto& problem : verdict.problems) out += "  could not read: " + problem.text() + "\n";
+    return {out, exit_code};
+}
+
+}  // namespace spawngate

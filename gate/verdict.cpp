@@ -1,0 +1,98 @@
+#include "verdict.hpp"
+
+#include <algorithm>
+
+namespace spawngate {
+namespace {
+
+Level level_for(double ratio, double warn, double block) {
+    if (ratio >= block) return Level::Block;
+    if (ratio >= warn) return Level::Warn;
+    return Level::Allow;
+}
+
+// The budget's count: the caller's cgroup subtree when the pids controller reports it, else
+// every task on the host (the best available when no pids cgroup is visible).
+std::optional<std::uint64_t> budget_current(const Measurement& m) {
+    if (!m.pids_levels.empty() && m.pids_levels.front().current) return m.pids_levels.front().current;
+    for (const auto& host : m.host_limits)
+        if (host.name == "kernel.threads-max") return host.current;
+    return std::nullopt;
+}
+
+}  // namespace
+
+double JudgedLimit::ratio() const {
+    if (max == 0) return current + added > 0 ? 1e9 : 0.0;
+    return static_cast<double>(current + added) / static_cast<double>(max);
+}
+
+const char* level_name(Level level) {
+    switch (level) {
+        case Level::Allow: return "allow";
+        case Level::Warn: return "warn";
+        case Level::Block: return "block";
+    }
+    return "allow";
+}
+
+Verdict decide(const Measurement& m, const GateSettings& settings) {
+    const Thresholds& t = settings.thresholds;
+    Verdict verdict;
+    verdict.problems = m.problems;
+
+    std::vector<JudgedLimit> pids;
+    for (const auto& level : m.pids_levels) {
+        if (!level.max || !level.current) continue;
+        pids.push_back({JudgedLimit::Kind::CgroupPids, level.cgroup, level.directory,
+                        *level.current, settings.cost, *level.max});
+    }
+    if (settings.budget) {
+        if (const auto current = budget_current(m)) {
+            pids.push_back({JudgedLimit::Kind::Budget, "--budget", {}, *current, settings.cost,
+                            *settings.budget});
+        } else {
+            verdict.problems.push_back({"--budget", "no task count to compare the budget with"});
+        }
+    }
+    // Host limits apply only where no cgroup level carries a limit of its own.
+    if (m.pids_levels.empty() || !m.has_cgroup_pids_limit()) {
+        for (const auto& host : m.host_limits)
+            pids.push_back({JudgedLimit::Kind::Host, host.name, {}, host.current, settings.cost,
+                            host.max});
+    }
+    for (auto& limit : pids) limit.level = level_for(limit.ratio(), t.warn_ratio, t.block_ratio);
+    std::stable_sort(pids.begin(), pids.end(),
+                     [](const JudgedLimit& a, const JudgedLimit& b) { return a.ratio() > b.ratio(); });
+    if (!pids.empty()) verdict.tightest_pids = pids.front();
+
+    std::vector<JudgedLimit> memory;
+    for (const auto& level : m.memory_levels) {
+        if (!level.limit_bytes || !level.usage) continue;
+        memory.push_back({JudgedLimit::Kind::CgroupMemory, level.cgroup, level.directory,
+                          level.usage->charged(), 0, *level.limit_bytes});
+    }
+    for (auto& limit : memory)
+        limit.level = level_for(limit.ratio(), t.memory_warn_ratio, t.memory_block_ratio);
+    std::stable_sort(memory.begin(), memory.end(), [](const JudgedLimit& a, const JudgedLimit& b) {
+        return a.ratio() > b.ratio();
+    });
+    if (!memory.empty()) verdict.tightest_memory = memory.front();
+
+    verdict.threads = m.tasks.threads;
+    verdict.threads_over_warn = m.tasks.threads && *m.tasks.threads > t.thread_warn;
+
+    verdict.level = std::max({verdict.tightest_pids ? verdict.tightest_pids->level : Level::Allow,
+                              verdict.tightest_memory ? verdict.tightest_memory->level : Level::Allow,
+                              verdict.threads_over_warn ? Level::Warn : Level::Allow});
+    verdict.limits = std::move(pids);
+    verdict.limits.insert(verdict.limits.end(), memory.begin(), memory.end());
+
+    verdict.unmeasured = !verdict.tightest_pids;
+    verdict.incomplete = !verdict.problems.empty();
+    if ((verdict.unmeasured || verdict.incomplete) && settings.fail_closed)
+        verdict.level = Level::Block;
+    return verdict;
+}
+
+}  // namespace spawngate

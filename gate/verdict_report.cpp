@@ -1,0 +1,225 @@
+#include "verdict_report.hpp"
+
+#include <cstdio>
+
+#include "json_writer.hpp"
+
+namespace spawngate {
+namespace {
+
+const char* kind_name(JudgedLimit::Kind kind) {
+    switch (kind) {
+        case JudgedLimit::Kind::CgroupPids: return "cgroup-pids";
+        case JudgedLimit::Kind::Budget: return "budget";
+        case JudgedLimit::Kind::Host: return "host";
+        case JudgedLimit::Kind::CgroupMemory: return "cgroup-memory";
+    }
+    return "unknown";
+}
+
+bool is_memory(const JudgedLimit& limit) { return limit.kind == JudgedLimit::Kind::CgroupMemory; }
+
+// The most severe concern: pids first on a tie (it is the resource a launch spends).
+const JudgedLimit* deciding_limit(const Verdict& verdict) {
+    const JudgedLimit* pids = verdict.tightest_pids ? &*verdict.tightest_pids : nullptr;
+    const JudgedLimit* memory = verdict.tightest_memory ? &*verdict.tightest_memory : nullptr;
+    if (pids && memory) return memory->level > pids->level ? memory : pids;
+    return pids ? pids : memory;
+}
+
+std::string where_read(const JudgedLimit& limit) {
+    switch (limit.kind) {
+        case JudgedLimit::Kind::CgroupPids: return "pids.max in " + limit.directory;
+        case JudgedLimit::Kind::CgroupMemory: return "memory limit in " + limit.directory;
+        case JudgedLimit::Kind::Budget: return "--budget / SPAWNGATE_BUDGET / budget";
+        case JudgedLimit::Kind::Host: return "host-wide, no cgroup level has a pids limit";
+    }
+    return {};
+}
+
+std::string limit_title(const JudgedLimit& limit) {
+    switch (limit.kind) {
+        case JudgedLimit::Kind::CgroupPids: return "pids limit of cgroup " + limit.name;
+        case JudgedLimit::Kind::CgroupMemory: return "memory limit of cgroup " + limit.name;
+        case JudgedLimit::Kind::Budget: return "explicit task budget";
+        case JudgedLimit::Kind::Host: return "host limit " + limit.name;
+    }
+    return {};
+}
+
+std::string numbers(const JudgedLimit& limit) {
+    if (is_memory(limit))
+        return format_bytes(limit.current) + " anon+shmem of " + format_bytes(limit.max);
+    std::string text = std::to_string(limit.current);
+    if (limit.added) text += " + " + std::to_string(limit.added);
+    return text + " of " + std::to_string(limit.max) + " tasks";
+}
+
+}  // namespace
+
+std::string format_percent(double ratio) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f%%", ratio * 100.0);
+    return text;
+}
+
+std::string format_bytes(std::uint64_t bytes) {
+    static constexpr const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+    double value = static_cast<double>(bytes);
+    int unit = 0;
+    while (value >= 1024.0 && unit < 5) {
+        value /= 1024.0;
+        ++unit;
+    }
+    char text[32];
+    std::snprintf(text, sizeof text, unit == 0 ? "%.0f %s" : "%.1f %s", value, kUnits[unit]);
+    return text;
+}
+
+std::string describe_limit(const JudgedLimit& limit) {
+    return limit_title(limit) + " (" + where_read(limit) + "): " + numbers(limit) + ", " +
+           format_percent(limit.ratio());
+}
+
+std::string warning_line(const Verdict& verdict, const GateSettings& settings) {
+    if (verdict.level != Level::Warn) return {};
+    const JudgedLimit* limit = deciding_limit(verdict);
+    if (limit && limit->level == Level::Warn) {
+        const double block = is_memory(*limit) ? settings.thresholds.memory_block_ratio
+                                               : settings.thresholds.block_ratio;
+        return "spawngate: warning: " + describe_limit(*limit) + "; launches block at " +
+               format_percent(block) + "\n";
+    }
+    return "spawngate: warning: " + std::to_string(verdict.threads.value_or(0)) +
+           " threads in this cgroup (warns above " + std::to_string(settings.thresholds.thread_warn) +
+           "; every thread counts against pids limits)\n";
+}
+
+std::string block_guidance(const Verdict& verdict, const GateSettings& settings) {
+    std::string text;
+    const JudgedLimit* limit = deciding_limit(verdict);
+    if (!limit || limit->level != Level::Block) {
+        // Blocked by --fail-closed: nothing decided on numbers.
+        text = "spawngate: blocked: the task budget could not be fully measured and --fail-closed "
+               "is set.\n";
+        for (const auto& problem : verdict.problems) text += "  could not read: " + problem.text() + "\n";
+        text += "  what to do: fix the unreadable files above, or drop --fail-closed to allow "
+                "launches when the budget is unknown.\n";
+        return text;
+    }
+    const double block = is_memory(*limit) ? settings.thresholds.memory_block_ratio
+                                           : settings.thresholds.block_ratio;
+    text = "spawngate: blocked: " + describe_limit(*limit) + " is at or above the block level " +
+           format_percent(block) + ".\n";
+    if (verdict.threads) {
+        text += "  threads in this cgroup: " + std::to_string(*verdict.threads) +
+                " (each counts as a task)\n";
+    }
+    if (is_memory(*limit)) {
+        text += "  what to do: wait for running work to finish; end leaking workers "
+                "(`spawnreaper --once` applies the configured rules); or raise the memory limit.\n";
+        return text;
+    }
+    text += "  what to do: wait for running work to finish; run `spawnreaper --once` to end "
+            "stale deploy processes and orphaned interpreters; or raise the limit";
+    if (limit->kind == JudgedLimit::Kind::CgroupPids)
+        text += " (write a larger number to " + limit->directory + "/pids.max, or raise the "
+                "container's pids limit)";
+    text += ".\n";
+    return text;
+}
+
+std::string measurement_note(const Verdict& verdict, const Measurement& measurement,
+                             const GateSettings& settings) {
+    const char* consequence = settings.fail_closed ? "blocking (--fail-closed)"
+                                                   : "allowing (--fail-closed would block)";
+    if (verdict.unmeasured) {
+        std::string why = measurement.pids_unavailable;
+        for (const auto& problem : verdict.problems)
+            why += (why.empty() ? "" : "; ") + problem.text();
+        if (why.empty()) why = "no pids limit could be read";
+        return "spawngate: could not measure the task budget: " + why + "; " + consequence + "\n";
+    }
+    if (verdict.incomplete) {
+        std::string text = "spawngate: some limits could not be read: ";
+        bool first = true;
+        for (const auto& problem : verdict.problems) {
+            text += (first ? "" : "; ") + problem.text();
+            first = false;
+        }
+        return text + (settings.fail_closed ? "; blocking (--fail-closed)\n"
+                                            : "; the verdict uses the levels that were read\n");
+    }
+    return {};
+}
+
+std::string verdict_json(const Verdict& verdict, const Measurement& m, const GateSettings& settings) {
+    JsonWriter json;
+    json.begin_object();
+    json.field("verdict", level_name(verdict.level));
+    json.field("cost", settings.cost);
+    json.key("deciding");
+    if (const JudgedLimit* limit = deciding_limit(verdict)) {
+        json.begin_object()
+            .field("kind", kind_name(limit->kind))
+            .field("name", limit->name)
+            .field("percent", limit->ratio() * 100.0)
+            .end_object();
+    } else {
+        json.null();
+    }
+    json.key("thresholds")
+        .begin_object()
+        .field("warn_percent", settings.thresholds.warn_ratio * 100.0)
+        .field("block_percent", settings.thresholds.block_ratio * 100.0)
+        .field("thread_warn", settings.thresholds.thread_warn)
+        .field("memory_warn_percent", settings.thresholds.memory_warn_ratio * 100.0)
+        .field("memory_block_percent", settings.thresholds.memory_block_ratio * 100.0)
+        .end_object();
+    json.key("limits").begin_array();
+    for (const auto& limit : verdict.limits) {
+        json.begin_object()
+            .field("kind", kind_name(limit.kind))
+            .field("name", limit.name)
+            .field("path", limit.directory)
+            .field("current", limit.current)
+            .field("added", limit.added)
+            .field("max", limit.max)
+            .field("percent", limit.ratio() * 100.0)
+            .field("level", level_name(limit.level))
+            .end_object();
+    }
+    json.end_array();
+    json.key("levels").begin_array();
+    for (const auto& level : m.pids_levels) {
+        json.begin_object()
+            .field("cgroup", level.cgroup)
+            .field("path", level.directory)
+            .field("current", level.current)
+            .field("max", level.max)
+            .end_object();
+    }
+    json.end_array();
+    json.field("processes", m.tasks.processes);
+    json.field("threads", m.tasks.threads);
+    json.field("threads_over_warn", verdict.threads_over_warn);
+    json.key("memory");
+    if (verdict.tightest_memory) {
+        json.begin_object()
+            .field("cgroup", verdict.tightest_memory->name)
+            .field("charged_bytes", verdict.tightest_memory->current)
+            .field("limit_bytes", verdict.tightest_memory->max)
+            .field("percent", verdict.tightest_memory->ratio() * 100.0)
+            .end_object();
+    } else {
+        json.null();
+    }
+    json.field("unmeasured", verdict.unmeasured);
+    json.key("problems").begin_array();
+    for (const auto& problem : verdict.problems) json.value(problem.text());
+    json.end_array();
+    json.end_object();
+    return json.text();
+}
+
+}  // namespace spawngate
