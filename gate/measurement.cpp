@@ -15,7 +15,7 @@ bool Measurement::has_cgroup_pids_limit() const {
 
 Measurement measure(const Root& root, const MeasureOptions& options) {
     Measurement m;
-    std::array<char, 4096> buffer{};
+    std::array<char, 4096> buffer;  // not zeroed: only what read() fills is used
     const ReadResult cgroup_file = read_file(root, "/proc/self/cgroup", buffer);
     std::optional<CgroupMembership> membership;
     if (cgroup_file.ok()) {

@@ -38,7 +38,7 @@ std::optional<std::string> relative_to(std::string_view cgroup_path, std::string
 }
 
 bool unified_offers(const Root& root, std::string_view mount_point, std::string_view controller) {
-    std::array<char, 512> buffer{};
+    std::array<char, 512> buffer;
     const std::string file = std::string(mount_point) + "/cgroup.controllers";
     const ReadResult read = read_file(root, file, buffer);
     if (read.status != ReadStatus::Ok) return false;

@@ -50,7 +50,7 @@ ReadResult read_file(const Root& root, std::string_view absolute, std::span<char
 LineCount count_lines(const Root& root, std::string_view absolute) {
     const UniqueFd fd = root.open_read(absolute);
     if (!fd) return {status_for(errno), errno, 0};
-    char chunk[16384];
+    char chunk[4096];  // one page: each untouched stack page is a fault saved at start-up
     std::size_t lines = 0;
     char last = '\n';
     for (;;) {

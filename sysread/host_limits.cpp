@@ -14,7 +14,7 @@ namespace spawngate {
 namespace {
 
 std::optional<std::uint64_t> read_number(const Root& root, const char* file, HostLimits& out) {
-    std::array<char, 64> buffer{};
+    std::array<char, 64> buffer;
     const ReadResult read = read_file(root, file, buffer);
     if (!read.ok()) {
         out.problems.push_back({file, describe(read.status, read.error)});
@@ -67,7 +67,7 @@ std::uint64_t count_user_tasks(const Root& root, unsigned uid) {
 
 HostLimits read_host_limits(const Root& root) {
     HostLimits host;
-    std::array<char, 128> buffer{};
+    std::array<char, 128> buffer;
     std::optional<std::uint64_t> tasks;
     const ReadResult loadavg = read_file(root, "/proc/loadavg", buffer);
     if (loadavg.ok()) tasks = parse_loadavg_tasks(loadavg.text);

@@ -21,8 +21,8 @@ MemoryBudget read_memory_budget(const Root& root, const CgroupLocation& location
                                 bool usage_of_caller_level) {
     MemoryBudget budget;
     const char* limit_name = location.unified ? "/memory.max" : "/memory.limit_in_bytes";
-    std::array<char, 64> small{};
-    std::array<char, 8192> stat_buffer{};
+    std::array<char, 64> small;
+    std::array<char, 8192> stat_buffer;
     bool caller_level = true;
     for (auto& cgroup : cgroup_ancestry(location.path)) {
         MemoryLevel level{cgroup, location.directory_of(cgroup), std::nullopt, std::nullopt};

@@ -17,7 +17,7 @@ Problem read_problem(const std::string& file, const ReadResult& read) {
 
 PidsBudget read_pids_budget(const Root& root, const CgroupLocation& location) {
     PidsBudget budget;
-    std::array<char, 64> buffer{};
+    std::array<char, 64> buffer;
     for (auto& cgroup : cgroup_ancestry(location.path)) {
         PidsLevel level{cgroup, location.directory_of(cgroup), std::nullopt, std::nullopt};
         const std::string max_file = level.directory + "/pids.max";
@@ -56,7 +56,7 @@ PidsBudget read_pids_budget(const Root& root, const CgroupLocation& location) {
 
 PidsHistory read_pids_history(const Root& root, const std::string& directory) {
     PidsHistory history;
-    std::array<char, 256> buffer{};
+    std::array<char, 256> buffer;
     const ReadResult peak = read_file(root, directory + "/pids.peak", buffer);
     if (peak.ok()) history.peak = parse_u64(peak.text);
     const ReadResult events = read_file(root, directory + "/pids.events", buffer);

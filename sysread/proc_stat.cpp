@@ -56,7 +56,7 @@ std::optional<ProcStat> read_proc_stat(const Root& root, pid_t pid) {
     if (error != std::errc{}) return std::nullopt;
     std::string_view suffix = "/stat";
     std::string file = "/proc/" + std::string(path, end) + std::string(suffix);
-    std::array<char, 1024> buffer{};
+    std::array<char, 1024> buffer;
     const ReadResult read = read_file(root, file, buffer);
     if (!read.ok()) return std::nullopt;
     return parse_proc_stat(read.text);
