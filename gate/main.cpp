@@ -10,6 +10,7 @@
 #include "help_text.hpp"
 #include "hook_claude.hpp"
 #include "hook_input.hpp"
+#include "gate_run.hpp"
 #include "measurement.hpp"
 #include "status_report.hpp"
 #include "verdict.hpp"
@@ -33,6 +34,12 @@ int usage_error(const std::string& message) {
     return kExitUsage;
 }
 
+std::string notes_text(const std::vector<Problem>& notes) {
+    std::string text;
+    for (const auto& note : notes) text += "spawngate: note: " + note.text() + "\n";
+    return text;
+}
+
 int run_hook(GateSettings settings) {
     const HookInputRead read = read_hook_input(STDIN_FILENO);
     HookAnswer answer;
@@ -41,10 +48,9 @@ int run_hook(GateSettings settings) {
     } else {
         // Only launches spend budget; anything else is judged as it stands.
         if (settings.hook == HookProtocol::ClaudePost || !is_launch(*read.input)) settings.cost = 0;
-        const Root root(settings.root);
-        const Measurement measurement = measure(root, {});
-        const Verdict verdict = decide(measurement, settings);
-        answer = answer_claude(*read.input, verdict, measurement, settings);
+        const GateOutcome outcome = judge_launch(settings);
+        answer = answer_claude(*read.input, outcome.verdict, outcome.measurement, settings);
+        answer.stderr_text += notes_text(outcome.notes);
     }
     write_all(1, answer.stdout_text);
     write_all(2, answer.stderr_text);
@@ -52,11 +58,14 @@ int run_hook(GateSettings settings) {
 }
 
 int run_check(const GateSettings& settings) {
-    const Root root(settings.root);
-    const Measurement measurement = measure(root, {});
-    const Verdict verdict = decide(measurement, settings);
-    if (settings.json) write_all(1, verdict_json(verdict, measurement, settings) + "\n");
-    std::string said = measurement_note(verdict, measurement, settings);
+    const GateOutcome outcome = judge_launch(settings);
+    const Verdict& verdict = outcome.verdict;
+    const Measurement& measurement = outcome.measurement;
+    if (settings.json) {
+        const Reservation* recorded = outcome.recorded ? &*outcome.recorded : nullptr;
+        write_all(1, verdict_json(verdict, measurement, settings, recorded) + "\n");
+    }
+    std::string said = measurement_note(verdict, measurement, settings) + notes_text(outcome.notes);
     if (verdict.level == Level::Block) said = block_guidance(verdict, settings) + said;
     if (verdict.level == Level::Warn) said = warning_line(verdict, settings) + said;
     write_all(2, said);

@@ -13,6 +13,13 @@ bool Measurement::has_cgroup_pids_limit() const {
     return false;
 }
 
+std::optional<std::uint64_t> Measurement::caller_tasks() const {
+    if (!pids_levels.empty() && pids_levels.front().current) return pids_levels.front().current;
+    for (const auto& host : host_limits)
+        if (host.name == "kernel.threads-max") return host.current;
+    return std::nullopt;
+}
+
 Measurement measure(const Root& root, const MeasureOptions& options) {
     Measurement m;
     std::array<char, 4096> buffer;  // not zeroed: only what read() fills is used

@@ -24,6 +24,11 @@ struct Measurement {
     std::optional<CgroupLocation> memory_location;
     std::vector<MemoryLevel> memory_levels;
     std::vector<Problem> problems;  // everything that could not be read, for the report
+    std::uint64_t reserved_tasks = 0;  // admitted launches not yet visible in pids.current
+
+    // The caller's own task count: its pids cgroup subtree when the controller reports it,
+    // else every task on the host (the best available without a pids cgroup).
+    std::optional<std::uint64_t> caller_tasks() const;
 
     bool has_cgroup_pids_limit() const;
 };

@@ -94,6 +94,32 @@ const std::array kTable{
                     s.fail_closed = *on;
                     return {};
                 }},
+    SettingSpec{"--reserve", "SPAWNGATE_RESERVE", "reserve", "",
+                "record an admitted launch's cost as a reservation, so launches in the same burst "
+                "count what this one is about to add",
+                [](GateSettings& s, std::string_view v) -> std::string {
+                    const auto on = parse_bool(v);
+                    if (!on) return "must be true or false (also 1/0, yes/no, on/off)";
+                    s.reserve = *on;
+                    return {};
+                }},
+    SettingSpec{"--reservation-ttl", "SPAWNGATE_RESERVATION_TTL", "reservation_ttl_s", "SECONDS",
+                "how long a reservation counts at most (default 60)",
+                [](GateSettings& s, std::string_view v) -> std::string {
+                    const auto seconds = parse_count(v);
+                    if (!seconds || *seconds == 0 || *seconds > 86400)
+                        return "must be a number of seconds from 1 to 86400";
+                    s.reservation_ttl_s = *seconds;
+                    return {};
+                }},
+    SettingSpec{"--state-dir", "SPAWNGATE_STATE_DIR", "state_dir", "DIR",
+                "where reservation ledgers live (default /run/spawngate for root, else "
+                "$XDG_RUNTIME_DIR/spawngate)",
+                [](GateSettings& s, std::string_view v) -> std::string {
+                    if (v.empty() || v.front() != '/') return "must be an absolute path";
+                    s.state_dir = std::string(v);
+                    return {};
+                }},
 };
 
 }  // namespace

@@ -25,6 +25,9 @@ struct GateSettings {
     bool fail_closed = false;                   // block when the budget cannot be measured
     HookProtocol hook = HookProtocol::None;
     bool json = false;
+    bool reserve = false;                        // record an admitted launch in the ledger
+    std::uint64_t reservation_ttl_s = 60;        // how long a reservation counts at most
+    std::string state_dir;                       // ledger directory; empty: the default
     std::string root = "/";                     // the directory standing in for "/" (tests)
 };
 

@@ -11,20 +11,12 @@ Level level_for(double ratio, double warn, double block) {
     return Level::Allow;
 }
 
-// The budget's count: the caller's cgroup subtree when the pids controller reports it, else
-// every task on the host (the best available when no pids cgroup is visible).
-std::optional<std::uint64_t> budget_current(const Measurement& m) {
-    if (!m.pids_levels.empty() && m.pids_levels.front().current) return m.pids_levels.front().current;
-    for (const auto& host : m.host_limits)
-        if (host.name == "kernel.threads-max") return host.current;
-    return std::nullopt;
-}
-
 }  // namespace
 
 double JudgedLimit::ratio() const {
-    if (max == 0) return current + added > 0 ? 1e9 : 0.0;
-    return static_cast<double>(current + added) / static_cast<double>(max);
+    const std::uint64_t total = current + reserved + added;
+    if (max == 0) return total > 0 ? 1e9 : 0.0;
+    return static_cast<double>(total) / static_cast<double>(max);
 }
 
 const char* level_name(Level level) {
@@ -45,12 +37,12 @@ Verdict decide(const Measurement& m, const GateSettings& settings) {
     for (const auto& level : m.pids_levels) {
         if (!level.max || !level.current) continue;
         pids.push_back({JudgedLimit::Kind::CgroupPids, level.cgroup, level.directory,
-                        *level.current, settings.cost, *level.max});
+                        *level.current, m.reserved_tasks, settings.cost, *level.max});
     }
     if (settings.budget) {
-        if (const auto current = budget_current(m)) {
-            pids.push_back({JudgedLimit::Kind::Budget, "--budget", {}, *current, settings.cost,
-                            *settings.budget});
+        if (const auto current = m.caller_tasks()) {
+            pids.push_back({JudgedLimit::Kind::Budget, "--budget", {}, *current, m.reserved_tasks,
+                            settings.cost, *settings.budget});
         } else {
             verdict.problems.push_back({"--budget", "no task count to compare the budget with"});
         }
@@ -58,8 +50,8 @@ Verdict decide(const Measurement& m, const GateSettings& settings) {
     // Host limits apply only where no cgroup level carries a limit of its own.
     if (m.pids_levels.empty() || !m.has_cgroup_pids_limit()) {
         for (const auto& host : m.host_limits)
-            pids.push_back({JudgedLimit::Kind::Host, host.name, {}, host.current, settings.cost,
-                            host.max});
+            pids.push_back({JudgedLimit::Kind::Host, host.name, {}, host.current,
+                            m.reserved_tasks, settings.cost, host.max});
     }
     for (auto& limit : pids) limit.level = level_for(limit.ratio(), t.warn_ratio, t.block_ratio);
     std::stable_sort(pids.begin(), pids.end(),
@@ -70,7 +62,7 @@ Verdict decide(const Measurement& m, const GateSettings& settings) {
     for (const auto& level : m.memory_levels) {
         if (!level.limit_bytes || !level.usage) continue;
         memory.push_back({JudgedLimit::Kind::CgroupMemory, level.cgroup, level.directory,
-                          level.usage->charged(), 0, *level.limit_bytes});
+                          level.usage->charged(), 0, 0, *level.limit_bytes});
     }
     for (auto& limit : memory)
         limit.level = level_for(limit.ratio(), t.memory_warn_ratio, t.memory_block_ratio);

@@ -51,6 +51,7 @@ std::string numbers(const JudgedLimit& limit) {
     if (is_memory(limit))
         return format_bytes(limit.current) + " anon+shmem of " + format_bytes(limit.max);
     std::string text = std::to_string(limit.current);
+    if (limit.reserved) text += " + " + std::to_string(limit.reserved) + " reserved";
     if (limit.added) text += " + " + std::to_string(limit.added);
     return text + " of " + std::to_string(limit.max) + " tasks";
 }
@@ -111,6 +112,11 @@ std::string block_guidance(const Verdict& verdict, const GateSettings& settings)
                                            : settings.thresholds.block_ratio;
     text = "spawngate: blocked: " + describe_limit(*limit) + " is at or above the block level " +
            format_percent(block) + ".\n";
+    if (limit->reserved) {
+        text += "  " + std::to_string(limit->reserved) +
+                " of those tasks are reserved by launches admitted moments ago (--reserve) that "
+                "have not appeared yet; reservations expire after at most a minute\n";
+    }
     if (verdict.threads) {
         text += "  threads in this cgroup: " + std::to_string(*verdict.threads) +
                 " (each counts as a task)\n";
@@ -153,11 +159,13 @@ std::string measurement_note(const Verdict& verdict, const Measurement& measurem
     return {};
 }
 
-std::string verdict_json(const Verdict& verdict, const Measurement& m, const GateSettings& settings) {
+std::string verdict_json(const Verdict& verdict, const Measurement& m, const GateSettings& settings,
+                         const Reservation* recorded) {
     JsonWriter json;
     json.begin_object();
     json.field("verdict", level_name(verdict.level));
     json.field("cost", settings.cost);
+    json.field("reserved_tasks", m.reserved_tasks);
     json.key("deciding");
     if (const JudgedLimit* limit = deciding_limit(verdict)) {
         json.begin_object()
@@ -183,6 +191,7 @@ std::string verdict_json(const Verdict& verdict, const Measurement& m, const Gat
             .field("name", limit.name)
             .field("path", limit.directory)
             .field("current", limit.current)
+            .field("reserved", limit.reserved)
             .field("added", limit.added)
             .field("max", limit.max)
             .field("percent", limit.ratio() * 100.0)
@@ -210,6 +219,16 @@ std::string verdict_json(const Verdict& verdict, const Measurement& m, const Gat
             .field("charged_bytes", verdict.tightest_memory->current)
             .field("limit_bytes", verdict.tightest_memory->max)
             .field("percent", verdict.tightest_memory->ratio() * 100.0)
+            .end_object();
+    } else {
+        json.null();
+    }
+    json.key("reservation");
+    if (recorded) {
+        json.begin_object()
+            .field("tasks", recorded->tasks)
+            .field("baseline", recorded->baseline)
+            .field("expires_in_s", (recorded->expires_ms - recorded->created_ms) / 1000)
             .end_object();
     } else {
         json.null();

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "measurement.hpp"
+#include "reservation_ledger.hpp"
 #include "settings.hpp"
 #include "verdict.hpp"
 
@@ -24,8 +25,9 @@ std::string measurement_note(const Verdict& verdict, const Measurement& measurem
                              const GateSettings& settings);
 
 // The --json object (one line, no trailing newline).
+// `recorded` is the reservation this launch left (--reserve), if any.
 std::string verdict_json(const Verdict& verdict, const Measurement& measurement,
-                         const GateSettings& settings);
+                         const GateSettings& settings, const Reservation* recorded = nullptr);
 
 std::string format_percent(double ratio);
 std::string format_bytes(std::uint64_t bytes);

@@ -1,0 +1,64 @@
+#include "gate_run.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "reservation_store.hpp"
+
+namespace spawngate {
+namespace {
+
+constexpr int kLedgerLockTimeoutMs = 500;
+
+}  // namespace
+
+std::string state_directory(const GateSettings& settings) {
+    if (!settings.state_dir.empty()) return settings.state_dir;
+    if (::geteuid() == 0) return "/run/spawngate";
+    if (const char* runtime = std::getenv("XDG_RUNTIME_DIR"); runtime && *runtime == '/')
+        return std::string(runtime) + "/spawngate";
+    return "/tmp/spawngate-" + std::to_string(::geteuid());
+}
+
+GateOutcome judge_launch(const GateSettings& settings) {
+    GateOutcome out;
+    const Root root(settings.root);
+    out.measurement = measure(root, {});
+    const std::uint64_t now = boottime_ms();
+    const std::optional<std::uint64_t> caller_tasks = out.measurement.caller_tasks();
+    const std::optional<std::string> name = ledger_name(root, out.measurement.pids_location);
+    const std::string directory = state_directory(settings);
+
+    if (!name) {
+        out.notes.push_back({"reservations", "the caller's cgroup directory cannot be identified"});
+    } else if (!settings.reserve) {
+        ReservationsRead read = read_reservations(directory, *name, now);
+        out.measurement.reserved_tasks = outstanding_tasks(read.ledger, caller_tasks.value_or(0));
+        out.notes = std::move(read.notes);
+    } else {
+        // Read, decide and record under one lock, so concurrent launches see each other.
+        const LedgerLock lock = LedgerLock::acquire(directory, *name, kLedgerLockTimeoutMs);
+        ReservationsRead read = lock.held() ? lock.read(now) : read_reservations(directory, *name, now);
+        if (!lock.held()) out.notes.push_back(lock.problem());
+        out.measurement.reserved_tasks = outstanding_tasks(read.ledger, caller_tasks.value_or(0));
+        for (auto& note : read.notes) out.notes.push_back(std::move(note));
+        out.verdict = decide(out.measurement, settings);
+        if (lock.held() && out.verdict.level != Level::Block && caller_tasks) {
+            forget_absorbed(read.ledger, *caller_tasks);
+            const Reservation reservation{now, now + settings.reservation_ttl_s * 1000, settings.cost,
+                                          *caller_tasks};
+            read.ledger.reservations.push_back(reservation);
+            if (Problem failed = lock.write(read.ledger); !failed.what.empty()) {
+                out.notes.push_back(std::move(failed));
+            } else {
+                out.recorded = reservation;
+            }
+        }
+        return out;
+    }
+    out.verdict = decide(out.measurement, settings);
+    return out;
+}
+
+}  // namespace spawngate

@@ -1,0 +1,29 @@
+#pragma once
+// One judgement of a launch, start to finish: measure, count live reservations, decide, and for
+// --reserve record the admitted launch. Shared by the plain check and every hook protocol.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "measurement.hpp"
+#include "reservation_ledger.hpp"
+#include "settings.hpp"
+#include "verdict.hpp"
+
+namespace spawngate {
+
+struct GateOutcome {
+    Measurement measurement;
+    Verdict verdict;
+    std::optional<Reservation> recorded;  // the reservation this launch left, with --reserve
+    std::vector<Problem> notes;           // ledger trouble: reported, never fatal
+};
+
+GateOutcome judge_launch(const GateSettings& settings);
+
+// The state directory in force: --state-dir, else /run/spawngate for root, else
+// $XDG_RUNTIME_DIR/spawngate, else /tmp/spawngate-UID (checked before use like any other).
+std::string state_directory(const GateSettings& settings);
+
+}  // namespace spawngate

@@ -1,0 +1,223 @@
+// spawnreaper: parse arguments, load the rules, run cycles, map the result to an exit code.
+// Everything else lives in reaper_core (reap_cycle.hpp).
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cerrno>
+#include <chrono>
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include "default_config.hpp"
+#include "exit_codes.hpp"
+#include "quantities.hpp"
+#include "reap_cycle.hpp"
+#include "reaper_heartbeat.hpp"
+#include "reaper_lock.hpp"
+
+namespace spawngate {
+namespace {
+
+constexpr const char* kDefaultConfigPath = "/etc/spawngate/reaper.toml";
+
+struct Arguments {
+    bool once = false;
+    std::string watch;
+    bool dry_run = false;
+    std::string config_path;  // empty: the default path, falling back to the built-in rules
+    std::string log_path = std::string(kDefaultLogPath);
+    std::string lock_path = std::string(kDefaultLockPath);
+    std::string heartbeat_path = std::string(kDefaultHeartbeatPath);
+    std::string state_path = std::string(kDefaultStatePath);
+    std::string interval = "2m";
+    bool quiet = false;
+    bool no_pidfd = false;
+    std::string match_rule;
+};
+
+std::optional<ReaperConfig> load_config(const Arguments& arguments) {
+    ConfigLoad load;
+    if (!arguments.config_path.empty()) {
+        load = load_reaper_config(arguments.config_path);
+    } else {
+        struct stat info {};
+        if (::stat(kDefaultConfigPath, &info) != 0 && errno == ENOENT) {
+            std::cerr << "spawnreaper: no config at " << kDefaultConfigPath
+                      << "; using the built-in default rules (the shipped reaper.toml)\n";
+            load = parse_reaper_config(kDefaultReaperConfig, "built-in defaults");
+        } else {
+            load = load_reaper_config(kDefaultConfigPath);
+        }
+    }
+    if (load.error) {
+        std::cerr << "spawnreaper: config error: " << load.error->text() << "\n";
+        return std::nullopt;
+    }
+    return std::move(load.config);
+}
+
+CycleOptions cycle_options(const Arguments& arguments) {
+    CycleOptions options;
+    options.dry_run = arguments.dry_run;
+    options.use_pidfd = !arguments.no_pidfd;
+    options.log_path = arguments.log_path;
+    // A dry run changes nothing, not even the respawn counts.
+    options.state_path = arguments.dry_run ? std::string() : arguments.state_path;
+    options.summary_to_stderr = !arguments.quiet;
+    return options;
+}
+
+int report_exit_code(const CycleReport& report) {
+    for (const Problem& problem : report.problems) std::cerr << "spawnreaper: warning: " << problem.text() << "\n";
+    if (report.cannot_run) return kExitCannotRun;
+    if (report.failed > 0) return kExitKillFailed;
+    if (!report.problems.empty()) return kExitReportFailed;
+    return kExitOk;
+}
+
+std::uint64_t now_unix_s() {
+    return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                          std::chrono::system_clock::now().time_since_epoch())
+                                          .count());
+}
+
+// One cycle plus its heartbeat; returns the exit code for this cycle.
+int cycle_once(const ReaperConfig& config, const Arguments& arguments, std::uint64_t interval_ms,
+               std::uint64_t cycle_number) {
+    const CycleReport report = run_reap_cycle(config, cycle_options(arguments));
+    if (!arguments.quiet)
+        std::cerr << "spawnreaper: cycle " << cycle_number << ": " << report.processes_scanned << " processes, "
+                  << (arguments.dry_run ? report.would_reap : report.reaped) << (arguments.dry_run ? " would be reaped" : " reaped")
+                  << ", " << report.failed << " failed, " << report.spared << " spared, " << report.suppressed
+                  << " suppressed (" << report.duration_us / 1000 << " ms)\n";
+    int code = report_exit_code(report);
+    if (!arguments.dry_run && !arguments.heartbeat_path.empty() && !report.cannot_run) {
+        ReaperHeartbeat heartbeat;
+        heartbeat.time_unix_s = now_unix_s();
+        heartbeat.interval_s = interval_ms / 1000;
+        heartbeat.pid = ::getpid();
+        heartbeat.cycle = cycle_number;
+        heartbeat.reaped = report.reaped;
+        heartbeat.failed = report.failed;
+        if (const Problem problem = write_heartbeat(arguments.heartbeat_path, heartbeat); !problem.what.empty()) {
+            std::cerr << "spawnreaper: warning: heartbeat not written: " << problem.text() << "\n";
+            if (code == kExitOk) code = kExitReportFailed;
+        }
+    }
+    return code;
+}
+
+int run_match(const ReaperConfig& config, const Arguments& arguments) {
+    const Rule* rule = config.find_rule(arguments.match_rule);
+    if (!rule) {
+        std::cerr << "spawnreaper: no rule named '" << arguments.match_rule << "' in " << config.source << "; rules:";
+        for (const Rule& known : config.rules) std::cerr << " " << known.name;
+        std::cerr << "\n";
+        return kExitUsage;
+    }
+    std::vector<Problem> problems;
+    const std::vector<Decision> matches = match_now(config, *rule, cycle_options(arguments), problems);
+    for (const Problem& problem : problems) std::cerr << "spawnreaper: warning: " << problem.text() << "\n";
+    std::cout << "rule " << rule->name << " matches " << matches.size() << " process"
+              << (matches.size() == 1 ? "" : "es") << " now\n";
+    for (const Decision& match : matches) {
+        std::cout << "  pid " << match.victim.pid << " (" << match.victim.name << ") age "
+                  << match.victim.age_ms / 1000 << "s";
+        if (match.kind == DecisionKind::Spared) std::cout << " [spared: " << describe(match.spared_by) << "]";
+        std::cout << "\n    why: " << match.reason << "\n";
+        if (match.victim.cmdline) std::cout << "    cmdline: " << *match.victim.cmdline << "\n";
+        if (!match.descendants.empty())
+            std::cout << "    with " << match.descendants.size() << " descendant"
+                      << (match.descendants.size() == 1 ? "" : "s") << "\n";
+    }
+    return kExitOk;
+}
+
+int run_watch(const ReaperConfig& config, const Arguments& arguments, std::uint64_t interval_ms) {
+    // Signals are taken synchronously between cycles: a TERM during a cycle lets it finish, so
+    // no victim is left between TERM and KILL.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGHUP);
+    sigprocmask(SIG_BLOCK, &stop_signals, nullptr);
+    int worst = kExitOk;
+    for (std::uint64_t cycle = 1;; ++cycle) {
+        const int code = cycle_once(config, arguments, interval_ms, cycle);
+        if (code == kExitCannotRun || code == kExitKillFailed) worst = code;
+        const timespec wait{static_cast<time_t>(interval_ms / 1000), static_cast<long>(interval_ms % 1000) * 1'000'000};
+        const int got = sigtimedwait(&stop_signals, nullptr, &wait);
+        if (got > 0) {
+            if (!arguments.quiet) std::cerr << "spawnreaper: stopping on signal " << got << "\n";
+            return worst;
+        }
+    }
+}
+
+}  // namespace
+}  // namespace spawngate
+
+int main(int argc, char** argv) {
+    using namespace spawngate;
+    Arguments arguments;
+    CLI::App app{"spawnreaper: ends stale deploy, orphaned interpreter and leaking worker processes, "
+                 "safely, and logs every intervention"};
+    auto* once = app.add_flag("--once", arguments.once, "Run one cycle and exit (the default)");
+    app.add_option("--watch", arguments.watch, "Run a cycle every DURATION (e.g. 2m) until stopped")
+        ->excludes(once);
+    app.add_flag("--dry-run", arguments.dry_run, "Decide and log every decision, send no signal");
+    app.add_option("--config", arguments.config_path,
+                   "Rules file (default /etc/spawngate/reaper.toml; built-in defaults when it is absent)");
+    app.add_option("--log", arguments.log_path, "JSON-lines log; empty string: none")->capture_default_str();
+    app.add_option("--lock", arguments.lock_path, "Lock file: one acting reaper at a time")->capture_default_str();
+    app.add_option("--heartbeat", arguments.heartbeat_path, "Heartbeat file written every cycle; empty: none")
+        ->capture_default_str();
+    app.add_option("--state", arguments.state_path, "Respawn-loop state file; empty: none")->capture_default_str();
+    app.add_option("--interval", arguments.interval,
+                   "With --once: how often the timer runs it, recorded in the heartbeat")
+        ->capture_default_str();
+    app.add_flag("--quiet", arguments.quiet, "No per-decision summary on stderr");
+    app.add_flag("--no-pidfd", arguments.no_pidfd,
+                 "Use kill(2) after a start-time check instead of pidfds (what old kernels get)");
+    auto* match = app.add_subcommand("match", "List what a rule matches now, and why; acts on nothing");
+    match->add_option("rule", arguments.match_rule, "Rule name")->required();
+    match->fallthrough();
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& error) {
+        const int code = app.exit(error);
+        return code == 0 ? kExitOk : kExitUsage;
+    }
+
+    const auto interval_ms = parse_duration_ms(arguments.watch.empty() ? arguments.interval : arguments.watch);
+    if (!interval_ms || *interval_ms < 1000) {
+        std::cerr << "spawnreaper: the interval must be a duration of at least 1s, like 2m or 90s\n";
+        return kExitUsage;
+    }
+    const auto config = load_config(arguments);
+    if (!config) return kExitConfigError;
+    if (match->parsed()) return run_match(*config, arguments);
+
+    // A dry run acts on nothing, so it neither needs nor takes the lock.
+    ReaperLock lock;
+    if (!arguments.dry_run) {
+        lock = try_lock_reaper(arguments.lock_path);
+        if (lock.state == ReaperLock::State::Busy) {
+            std::cerr << "spawnreaper: another reaper"
+                      << (lock.holder ? " (pid " + std::to_string(lock.holder) + ")" : std::string())
+                      << " holds " << arguments.lock_path << " and is acting; nothing to do\n";
+            return kExitOk;
+        }
+        if (lock.state == ReaperLock::State::Failed) {
+            std::cerr << "spawnreaper: cannot take the lock: " << lock.problem.text() << "\n";
+            return kExitCannotRun;
+        }
+    }
+    if (!arguments.watch.empty()) return run_watch(*config, arguments, *interval_ms);
+    return cycle_once(*config, arguments, *interval_ms, 1);
+}

@@ -1,0 +1,206 @@
+#include "reap_act.hpp"
+
+#include <poll.h>
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <algorithm>
+#include <optional>
+#include <thread>
+
+#include "pidfd.hpp"
+#include "proc_stat.hpp"
+
+namespace spawngate {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::uint64_t ms_since(Clock::time_point start) {
+    return static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count());
+}
+
+// The target is still the process we decided about: same pid, same start time, not yet dead.
+bool same_live_process(const Root& root, const ProcessRef& target) {
+    const auto stat = read_proc_stat(root, target.pid);
+    return stat && stat->start_time_ticks == target.start_time_ticks && !stat->is_zombie();
+}
+
+// One target being reaped.
+struct Victim {
+    TargetResult result;
+    PidFd pidfd;              // when using pidfds
+    bool pending = false;     // signalled and not yet seen to exit
+    bool exited = false;
+};
+
+class Reaper {
+public:
+    Reaper(const Root& root, const ActOptions& options)
+        : root_(root), options_(options), use_pidfd_(options.use_pidfd && pidfd_supported()) {}
+
+    // Opens and identity-checks one target; false when it is gone already.
+    bool hold(Victim& victim) const {
+        const ProcessRef& target = victim.result.target;
+        if (use_pidfd_) {
+            int error = 0;
+            victim.pidfd = PidFd::open(target.pid, error);
+            if (!victim.pidfd.valid()) {
+                if (error == ESRCH) return vanished(victim);
+                return failed(victim, error, "pidfd_open");
+            }
+        }
+        // With the pidfd held, a later reuse of the pid cannot change what the pidfd points at;
+        // this check makes sure it points at the process we decided about.
+        if (!same_live_process(root_, target)) return vanished(victim);
+        return true;
+    }
+
+    // Sends `signal`; false when the target is done (vanished or failed).
+    bool send(Victim& victim, int signal) const {
+        const ProcessRef& target = victim.result.target;
+        int error = 0;
+        if (use_pidfd_) {
+            error = victim.pidfd.send_signal(signal);
+        } else {
+            // Fallback: a fresh start-time check immediately before kill(2).
+            if (!same_live_process(root_, target)) return victim.result.signals_sent.empty() ? vanished(victim) : exited(victim);
+            if (::kill(target.pid, signal) != 0) error = errno;
+        }
+        if (error == ESRCH) return victim.result.signals_sent.empty() ? vanished(victim) : exited(victim);
+        if (error != 0) return failed(victim, error, std::string("sending SIG") + signal_name(signal));
+        victim.result.signals_sent.emplace_back(signal_name(signal));
+        victim.pending = true;
+        return true;
+    }
+
+    bool has_exited(Victim& victim) const {
+        if (use_pidfd_) return victim.pidfd.wait_for_exit(0);
+        return !same_live_process(root_, victim.result.target);
+    }
+
+    // Waits until every pending victim has exited or the deadline passes.
+    void wait_all(std::vector<Victim>& victims, Clock::time_point deadline, Clock::time_point started) const {
+        for (;;) {
+            std::vector<pollfd> watches;
+            std::vector<Victim*> watched;
+            for (Victim& victim : victims) {
+                if (!victim.pending) continue;
+                if (has_exited(victim)) {
+                    victim.pending = false;
+                    victim.exited = true;
+                    victim.result.elapsed_ms = ms_since(started);
+                    continue;
+                }
+                if (use_pidfd_) watches.push_back({victim.pidfd.get(), POLLIN, 0});
+                watched.push_back(&victim);
+            }
+            if (watched.empty()) return;
+            const auto now = Clock::now();
+            if (now >= deadline) return;
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
+            if (use_pidfd_) {
+                ::poll(watches.data(), watches.size(), static_cast<int>(std::max<long long>(left, 1)));
+            } else {
+                std::this_thread::sleep_for(std::chrono::milliseconds(std::min<long long>(left, 10)));
+            }
+        }
+    }
+
+private:
+    const Root& root_;
+    const ActOptions& options_;
+    bool use_pidfd_;
+
+    static bool vanished(Victim& victim) {
+        victim.result.outcome = Outcome::VanishedBeforeSignal;
+        victim.result.detail = "vanished before the signal";
+        return false;
+    }
+    static bool exited(Victim& victim) {
+        victim.exited = true;
+        victim.pending = false;
+        return false;
+    }
+    static bool failed(Victim& victim, int error, const std::string& step) {
+        victim.result.outcome = Outcome::Failed;
+        victim.result.error = error;
+        victim.result.detail = step + " failed: " + std::strerror(error);
+        return false;
+    }
+};
+
+}  // namespace
+
+const char* outcome_name(Outcome outcome) {
+    switch (outcome) {
+        case Outcome::DryRun: return "dry_run";
+        case Outcome::ExitedAfterSignal: return "exited_after_signal";
+        case Outcome::KilledAfterGrace: return "killed_after_grace";
+        case Outcome::VanishedBeforeSignal: return "vanished_before_signal";
+        case Outcome::Failed: return "failed";
+    }
+    return "unknown";
+}
+
+const char* signal_method(const ActOptions& options) {
+    return options.use_pidfd && pidfd_supported() ? "pidfd" : "kill";
+}
+
+std::vector<TargetResult> reap_targets(const Root& root, const std::vector<ProcessRef>& targets,
+                                       int signal, std::uint64_t grace_ms, const ActOptions& options) {
+    std::vector<Victim> victims(targets.size());
+    for (std::size_t i = 0; i < targets.size(); ++i) victims[i].result.target = targets[i];
+    if (options.dry_run) {
+        for (Victim& victim : victims) victim.result.detail = "dry run: nothing sent";
+        std::vector<TargetResult> results;
+        for (Victim& victim : victims) results.push_back(std::move(victim.result));
+        return results;
+    }
+    const Reaper reaper(root, options);
+    const auto started = Clock::now();
+    for (Victim& victim : victims)
+        if (reaper.hold(victim)) reaper.send(victim, signal);
+    if (signal != SIGKILL) {
+        reaper.wait_all(victims, started + std::chrono::milliseconds(grace_ms), started);
+        for (Victim& victim : victims) {
+            if (victim.exited) {
+                victim.result.outcome = Outcome::ExitedAfterSignal;
+                victim.result.detail = std::string("exited after ") + signal_name(signal) + " in " +
+                                       std::to_string(victim.result.elapsed_ms) + " ms";
+            } else if (victim.pending) {
+                victim.pending = false;
+                reaper.send(victim, SIGKILL);
+            }
+        }
+    }
+    const auto kill_started = Clock::now();
+    reaper.wait_all(victims, kill_started + std::chrono::milliseconds(options.kill_wait_ms), started);
+    for (Victim& victim : victims) {
+        TargetResult& result = victim.result;
+        if (result.outcome != Outcome::DryRun) continue;  // decided above (vanished, failed, exited)
+        const bool killed = !result.signals_sent.empty() && result.signals_sent.back() == "KILL";
+        const bool by_grace = killed && result.signals_sent.size() > 1;
+        if (victim.exited) {
+            if (result.elapsed_ms == 0) result.elapsed_ms = ms_since(started);
+            result.outcome = by_grace ? Outcome::KilledAfterGrace : Outcome::ExitedAfterSignal;
+            result.detail = by_grace ? "ignored " + result.signals_sent.front() + "; killed after the " +
+                                           std::to_string(grace_ms) + " ms grace"
+                                     : "exited after " + result.signals_sent.back() + " in " +
+                                           std::to_string(result.elapsed_ms) + " ms";
+        } else if (!result.signals_sent.empty() || victim.pending) {
+            result.outcome = Outcome::Failed;
+            result.error = ETIMEDOUT;
+            result.detail = "still alive " + std::to_string(options.kill_wait_ms) +
+                            " ms after SIGKILL (uninterruptible sleep?)";
+        }
+    }
+    std::vector<TargetResult> results;
+    for (Victim& victim : victims) results.push_back(std::move(victim.result));
+    return results;
+}
+
+}  // namespace spawngate

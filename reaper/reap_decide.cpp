@@ -1,0 +1,216 @@
+#include "reap_decide.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "quantities.hpp"
+
+namespace spawngate {
+namespace {
+
+constexpr std::size_t kMaxChain = 64;  // a ppid loop in garbage input must not hang the scan
+
+bool is_orphan(const ProcessInfo& process, const Snapshot& snapshot, const ReaperSettings& settings) {
+    if (process.ppid == 1) return true;
+    const ProcessInfo* parent = snapshot.find(process.ppid);
+    if (!parent) return false;
+    return std::find(settings.subreapers.begin(), settings.subreapers.end(), parent->name) !=
+           settings.subreapers.end();
+}
+
+std::string parent_label(const ProcessInfo& process, const Snapshot& snapshot) {
+    const ProcessInfo* parent = snapshot.find(process.ppid);
+    return std::to_string(process.ppid) + (parent ? " " + parent->name : std::string());
+}
+
+std::string mebibytes(std::uint64_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
+
+bool in_scope(std::size_t rule_index, pid_t pid, const DecideContext& context) {
+    if (rule_index >= context.scope_members.size() || !context.scope_members[rule_index]) return false;
+    return context.scope_members[rule_index]->contains(pid);
+}
+
+}  // namespace
+
+std::unordered_set<pid_t> self_and_ancestors(const Snapshot& snapshot, pid_t self) {
+    std::unordered_set<pid_t> chain{self};
+    const ProcessInfo* process = snapshot.find(self);
+    for (std::size_t steps = 0; process && steps < kMaxChain; ++steps) {
+        if (process->ppid <= 0 || !chain.insert(process->ppid).second) break;
+        process = snapshot.find(process->ppid);
+    }
+    return chain;
+}
+
+const char* describe(Exclusion exclusion) {
+    switch (exclusion) {
+        case Exclusion::None: return "none";
+        case Exclusion::NamespaceInit: return "PID 1 of the namespace";
+        case Exclusion::KernelThread: return "kernel thread";
+        case Exclusion::Zombie: return "zombie (its parent must reap it)";
+        case Exclusion::SelfOrAncestor: return "the reaper itself or one of its ancestors";
+        case Exclusion::Protected: return "on the protect list";
+    }
+    return "excluded";
+}
+
+Exclusion hard_exclusion(const ProcessInfo& process, const ReaperSettings& settings,
+                         const DecideContext& context) {
+    if (process.pid == 1 || process.ppid == 0) return Exclusion::NamespaceInit;
+    if (process.kernel_thread) return Exclusion::KernelThread;
+    if (process.zombie()) return Exclusion::Zombie;
+    if (context.self_and_ancestors.contains(process.pid)) return Exclusion::SelfOrAncestor;
+    if (std::find(settings.protect_names.begin(), settings.protect_names.end(), process.name) !=
+        settings.protect_names.end())
+        return Exclusion::Protected;
+    if (process.cmdline)
+        for (const Pattern& pattern : settings.protect_cmdlines)
+            if (pattern.matches(*process.cmdline)) return Exclusion::Protected;
+    return Exclusion::None;
+}
+
+bool could_match_from_stat(const Rule& rule, std::size_t rule_index, const ProcessInfo& process,
+                           const Snapshot& snapshot, const ReaperSettings& settings,
+                           const DecideContext& context) {
+    if (rule.process_name && !rule.process_name->matches(process.name)) return false;
+    if (rule.older_than_ms && process.age_ms <= *rule.older_than_ms) return false;
+    if (rule.orphan && !is_orphan(process, snapshot, settings)) return false;
+    if (rule.skip_session_leaders && process.session == process.pid) return false;
+    if (rule.threads_above && process.threads <= *rule.threads_above) return false;
+    if (rule.cgroup && !in_scope(rule_index, process.pid, context)) return false;
+    return true;
+}
+
+std::optional<std::string> match_rule(const Rule& rule, std::size_t rule_index,
+                                      const ProcessInfo& process, const Snapshot& snapshot,
+                                      const ReaperSettings& settings, const DecideContext& context) {
+    if (!could_match_from_stat(rule, rule_index, process, snapshot, settings, context))
+        return std::nullopt;
+    // Unknown details never match: an unreadable uid is not "ours", a missing cmdline matches
+    // no pattern.
+    if (!process.uid) return std::nullopt;
+    if (rule.user ? *process.uid != *rule.user : *process.uid != context.self_uid) return std::nullopt;
+    if (rule.exe && (!process.exe || !rule.exe->matches(*process.exe))) return std::nullopt;
+    if (rule.cmdline && (!process.cmdline || !rule.cmdline->matches(*process.cmdline)))
+        return std::nullopt;
+    if (rule.anon_memory_above_bytes &&
+        (!process.anon_memory || process.anon_memory->bytes <= *rule.anon_memory_above_bytes))
+        return std::nullopt;
+
+    std::vector<std::string> reasons;
+    if (rule.process_name) reasons.push_back("name '" + process.name + "' ~ /" + rule.process_name->source() + "/");
+    if (rule.exe) reasons.push_back("exe ~ /" + rule.exe->source() + "/");
+    if (rule.cmdline) reasons.push_back("cmdline ~ /" + rule.cmdline->source() + "/");
+    if (rule.older_than_ms)
+        reasons.push_back("age " + std::to_string(process.age_ms / 1000) + "s > " + format_duration(*rule.older_than_ms));
+    if (rule.orphan) reasons.push_back("orphan (parent " + parent_label(process, snapshot) + ")");
+    if (rule.user) reasons.push_back("user " + rule.user_name);
+    if (rule.cgroup)
+        reasons.push_back(rule.cgroup->own_subtree ? "in the reaper's cgroup subtree"
+                                                   : "in cgroup " + rule.cgroup->path);
+    if (rule.anon_memory_above_bytes)
+        reasons.push_back("anonymous memory " + mebibytes(process.anon_memory->bytes) +
+                          (process.anon_memory->from_vmrss_fallback ? " (VmRSS fallback)" : "") +
+                          " > " + mebibytes(*rule.anon_memory_above_bytes));
+    if (rule.threads_above)
+        reasons.push_back("threads " + std::to_string(process.threads) + " > " + std::to_string(*rule.threads_above));
+    std::string joined;
+    for (const std::string& reason : reasons) joined += (joined.empty() ? "" : "; ") + reason;
+    return joined;
+}
+
+std::vector<ProcessRef> parent_chain(const Snapshot& snapshot, const ProcessInfo& process) {
+    std::vector<ProcessRef> chain;
+    pid_t next = process.ppid;
+    while (next > 0 && chain.size() < kMaxChain) {
+        const ProcessInfo* parent = snapshot.find(next);
+        if (!parent) {
+            chain.push_back({next, 0, ""});
+            break;
+        }
+        chain.push_back({parent->pid, parent->start_time_ticks, parent->name});
+        if (parent->pid == 1) break;
+        next = parent->ppid;
+    }
+    return chain;
+}
+
+std::vector<ProcessRef> descendants_deepest_first(const Snapshot& snapshot, pid_t root_pid) {
+    std::unordered_map<pid_t, std::vector<pid_t>> children;
+    for (const ProcessInfo& process : snapshot.processes) children[process.ppid].push_back(process.pid);
+    struct Found {
+        std::size_t depth;
+        ProcessRef ref;
+    };
+    std::vector<Found> found;
+    std::vector<std::pair<pid_t, std::size_t>> pending{{root_pid, 0}};
+    std::unordered_set<pid_t> seen{root_pid};
+    while (!pending.empty()) {
+        const auto [pid, depth] = pending.back();
+        pending.pop_back();
+        const auto kids = children.find(pid);
+        if (kids == children.end()) continue;
+        for (const pid_t child : kids->second) {
+            if (!seen.insert(child).second) continue;
+            const ProcessInfo* process = snapshot.find(child);
+            found.push_back({depth + 1, {child, process->start_time_ticks, process->name}});
+            pending.emplace_back(child, depth + 1);
+        }
+    }
+    std::stable_sort(found.begin(), found.end(),
+                     [](const Found& a, const Found& b) { return a.depth > b.depth; });
+    std::vector<ProcessRef> ordered;
+    for (Found& entry : found) ordered.push_back(std::move(entry.ref));
+    return ordered;
+}
+
+std::vector<Decision> decide(const Snapshot& snapshot, const ReaperConfig& config,
+                             const DecideContext& context) {
+    std::vector<Decision> decisions;
+    std::unordered_set<pid_t> taken;  // victims and their descendants already decided
+    for (const ProcessInfo& process : snapshot.processes) {
+        const Exclusion exclusion = hard_exclusion(process, config.settings, context);
+        // These never reach a rule: they are not processes a rule is about.
+        if (exclusion == Exclusion::NamespaceInit || exclusion == Exclusion::KernelThread ||
+            exclusion == Exclusion::Zombie)
+            continue;
+        if (taken.contains(process.pid)) continue;
+        for (std::size_t index = 0; index < config.rules.size(); ++index) {
+            const Rule& rule = config.rules[index];
+            auto reason = match_rule(rule, index, process, snapshot, config.settings, context);
+            if (!reason) continue;
+            Decision decision;
+            decision.rule_index = index;
+            decision.rule_name = rule.name;
+            decision.victim = process;
+            decision.reason = std::move(*reason);
+            decision.parent_chain = parent_chain(snapshot, process);
+            if (exclusion != Exclusion::None) {
+                decision.kind = DecisionKind::Spared;
+                decision.spared_by = exclusion;
+            } else if (rule.descendants) {
+                for (ProcessRef& child : descendants_deepest_first(snapshot, process.pid)) {
+                    const ProcessInfo* info = snapshot.find(child.pid);
+                    // Never through a descendant either: the reaper's chain and protected names.
+                    if (info && hard_exclusion(*info, config.settings, context) != Exclusion::None) continue;
+                    taken.insert(child.pid);
+                    decision.descendants.push_back(std::move(child));
+                }
+            }
+            taken.insert(process.pid);
+            decisions.push_back(std::move(decision));
+            break;
+        }
+    }
+    // A victim decided before one of its ancestors was found is dropped: the ancestor's
+    // decision takes it with the descendants.
+    std::unordered_set<pid_t> in_descendants;
+    for (const Decision& decision : decisions)
+        for (const ProcessRef& child : decision.descendants) in_descendants.insert(child.pid);
+    std::erase_if(decisions, [&](const Decision& decision) {
+        return decision.kind == DecisionKind::Reap && in_descendants.contains(decision.victim.pid);
+    });
+    return decisions;
+}
+
+}  // namespace spawngate

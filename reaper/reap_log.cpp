@@ -1,0 +1,172 @@
+#include "reap_log.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <nlohmann/json.hpp>
+
+#include "state_dir.hpp"
+
+namespace spawngate {
+namespace {
+
+nlohmann::json process_ref_json(const ProcessRef& ref) {
+    return {{"pid", ref.pid}, {"name", ref.name}, {"start_time_ticks", ref.start_time_ticks}};
+}
+
+nlohmann::json result_json(const TargetResult& result) {
+    nlohmann::json json = process_ref_json(result.target);
+    json["signals_sent"] = result.signals_sent;
+    json["outcome"] = outcome_name(result.outcome);
+    json["outcome_detail"] = result.detail;
+    json["elapsed_ms"] = result.elapsed_ms;
+    if (result.error != 0) {
+        json["errno"] = result.error;
+        json["error"] = std::strerror(result.error);
+    }
+    return json;
+}
+
+}  // namespace
+
+const char* action_name(Action action) {
+    switch (action) {
+        case Action::Reap: return "reap";
+        case Action::DryRun: return "dry_run";
+        case Action::Spared: return "spared";
+        case Action::Suppressed: return "suppressed";
+    }
+    return "unknown";
+}
+
+bool DecisionRecord::failed() const {
+    for (const TargetResult& result : results)
+        if (result.outcome == Outcome::Failed) return true;
+    return false;
+}
+
+std::string iso8601_utc(std::uint64_t unix_ms) {
+    const std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
+    std::tm parts{};
+    ::gmtime_r(&seconds, &parts);
+    char text[40];
+    const std::size_t length = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &parts);
+    char millis[8];
+    std::snprintf(millis, sizeof millis, ".%03uZ", static_cast<unsigned>(unix_ms % 1000));
+    return std::string(text, length) + millis;
+}
+
+std::string format_log_line(const DecisionRecord& record) {
+    const Decision& decision = record.decision;
+    const ProcessInfo& victim = decision.victim;
+    nlohmann::json json;
+    json["time"] = iso8601_utc(record.time_unix_ms);
+    json["event"] = "decision";
+    json["rule"] = decision.rule_name;
+    json["action"] = action_name(record.action);
+    json["pid"] = victim.pid;
+    json["start_time_ticks"] = victim.start_time_ticks;
+    json["started"] = iso8601_utc(victim.start_unix_ms);
+    json["name"] = victim.name;
+    json["cmdline"] = victim.cmdline ? nlohmann::json(*victim.cmdline) : nlohmann::json(nullptr);
+    json["exe"] = victim.exe ? nlohmann::json(*victim.exe) : nlohmann::json(nullptr);
+    json["age_s"] = victim.age_ms / 1000;
+    json["parent_chain"] = nlohmann::json::array();
+    for (const ProcessRef& parent : decision.parent_chain)
+        json["parent_chain"].push_back({{"pid", parent.pid}, {"name", parent.name}});
+    json["uid"] = victim.uid ? nlohmann::json(*victim.uid) : nlohmann::json(nullptr);
+    json["user"] = record.user;
+    if (victim.anon_memory) {
+        json["anon_memory_bytes"] = victim.anon_memory->bytes;
+        json["anon_memory_source"] = victim.anon_memory->from_vmrss_fallback ? "VmRSS (fallback)" : "RssAnon+RssShmem";
+    } else {
+        json["anon_memory_bytes"] = nullptr;
+        json["anon_memory_source"] = nullptr;
+    }
+    json["threads"] = victim.threads;
+    json["reason"] = decision.reason;
+    if (record.action == Action::Spared) json["spared_by"] = describe(decision.spared_by);
+    if (!record.method.empty()) json["method"] = record.method;
+    const TargetResult* result = record.victim_result();
+    json["signal"] = record.signal;
+    json["grace_ms"] = record.grace_ms;
+    json["signals_sent"] = result ? result->signals_sent : std::vector<std::string>{};
+    switch (record.action) {
+        case Action::Spared:
+            json["outcome"] = "spared";
+            json["outcome_detail"] = std::string("not signalled: ") + describe(decision.spared_by);
+            break;
+        case Action::Suppressed:
+            json["outcome"] = "suppressed";
+            json["outcome_detail"] = "respawn loop escalated; this command is left alone for the window";
+            break;
+        default:
+            if (result) {
+                json["outcome"] = outcome_name(result->outcome);
+                json["outcome_detail"] = result->detail;
+                json["elapsed_ms"] = result->elapsed_ms;
+                if (result->error != 0) {
+                    json["errno"] = result->error;
+                    json["error"] = std::strerror(result->error);
+                }
+            }
+    }
+    json["descendants"] = nlohmann::json::array();
+    for (std::size_t i = 0; i + 1 < record.results.size(); ++i)
+        json["descendants"].push_back(result_json(record.results[i]));
+    if (record.results.empty())
+        for (const ProcessRef& child : decision.descendants) json["descendants"].push_back(process_ref_json(child));
+    return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string format_summary(const DecisionRecord& record) {
+    const ProcessInfo& victim = record.decision.victim;
+    std::string line = "spawnreaper: rule " + record.decision.rule_name + ": pid " +
+                       std::to_string(victim.pid) + " (" + victim.name + ") age " +
+                       std::to_string(victim.age_ms / 1000) + "s: ";
+    for (char& c : line)
+        if (c == '\n' || c == '\r') c = '?';  // a hostile name must not forge a second line
+    const TargetResult* result = record.victim_result();
+    switch (record.action) {
+        case Action::Spared: return line + "spared (" + describe(record.decision.spared_by) + ")";
+        case Action::Suppressed: return line + "left alone (respawn loop escalated)";
+        case Action::DryRun:
+            return line + "would send " + record.signal + " (dry run)" +
+                   (record.decision.descendants.empty() ? "" : " with " + std::to_string(record.decision.descendants.size()) + " descendants");
+        case Action::Reap: break;
+    }
+    line += result ? result->detail : "no result";
+    if (record.results.size() > 1) line += " (+" + std::to_string(record.results.size() - 1) + " descendants)";
+    return line;
+}
+
+Problem DecisionLog::open() {
+    const SplitPath split = split_path(path_);
+    // The log directory (/var/log/spawngate) is created like any other, but need not be private.
+    // Errors here show up as the open's error below.
+    if (::mkdir(split.directory.c_str(), 0750) != 0 && errno == ENOENT) {
+        ::mkdir(split_path(split.directory).directory.c_str(), 0755);
+        ::mkdir(split.directory.c_str(), 0750);
+    }
+    fd_.reset(::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0640));
+    if (!fd_) return {path_, std::string("cannot open the log: ") + std::strerror(errno)};
+    return {};
+}
+
+Problem DecisionLog::append(const std::string& line) {
+    if (!fd_) {
+        if (Problem problem = open(); !problem.what.empty()) return problem;
+    }
+    const std::string text = line + "\n";
+    // O_APPEND and one write per line: concurrent writers never interleave within a line.
+    const ssize_t wrote = ::write(fd_.get(), text.data(), text.size());
+    if (wrote < 0) return {path_, std::string("cannot write the log: ") + std::strerror(errno)};
+    if (static_cast<std::size_t>(wrote) != text.size()) return {path_, "short write to the log (disk full?)"};
+    return {};
+}
+
+}  // namespace spawngate

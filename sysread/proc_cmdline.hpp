@@ -1,0 +1,30 @@
+#pragma once
+// /proc/PID/cmdline and /proc/PID/exe (proc(5)).
+//
+// cmdline is argv as NUL-separated strings. A process may rewrite it (setproctitle, or a deploy
+// tool that renames itself), so it is what the process says it is; the reaper matches it but
+// never trusts it for identity. Kernel threads and zombies have an empty cmdline.
+
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "root.hpp"
+
+namespace spawngate {
+
+// argv joined by single spaces; a trailing NUL is dropped and embedded newlines are kept.
+std::string join_cmdline(std::string_view raw);
+
+// The joined command line of PID, at most `max_bytes` of it; nullopt when the process is gone or
+// the file unreadable. An empty string is a real answer (kernel thread, zombie).
+std::optional<std::string> read_proc_cmdline(const Root& root, pid_t pid,
+                                             std::size_t max_bytes = 32768);
+
+// The target of /proc/PID/exe; nullopt when unreadable (kernel threads have none, and another
+// user's process is EACCES unless we are root). " (deleted)" stays when the binary was replaced.
+std::optional<std::string> read_proc_exe(const Root& root, pid_t pid);
+
+}  // namespace spawngate
