@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "reservation_store.hpp"
+#include "transcript_tail.hpp"
 
 namespace spawngate {
 namespace {
@@ -21,10 +22,18 @@ std::string state_directory(const GateSettings& settings) {
     return "/tmp/spawngate-" + std::to_string(::geteuid());
 }
 
-GateOutcome judge_launch(const GateSettings& settings) {
+GateOutcome judge_launch(const GateSettings& settings, const LaunchContext& launch) {
     GateOutcome out;
     const Root root(settings.root);
     out.measurement = measure(root, {});
+    if (!launch.transcript_path.empty()) {
+        ContextReading context = read_context_tokens(launch.transcript_path);
+        out.measurement.context_tokens = context.tokens;
+        if (context.problem) {
+            context.problem->what = "cannot read the session transcript: " + context.problem->what;
+            out.measurement.problems.push_back(std::move(*context.problem));
+        }
+    }
     const std::uint64_t now = boottime_ms();
     const std::optional<std::uint64_t> caller_tasks = out.measurement.caller_tasks();
     const std::optional<std::string> name = ledger_name(root, out.measurement.pids_location);

@@ -20,7 +20,12 @@ struct GateOutcome {
     std::vector<Problem> notes;           // ledger trouble: reported, never fatal
 };
 
-GateOutcome judge_launch(const GateSettings& settings);
+// What the hook said about the call being judged (nothing for a plain check).
+struct LaunchContext {
+    std::string transcript_path;  // read for the context budget when set
+};
+
+GateOutcome judge_launch(const GateSettings& settings, const LaunchContext& launch = {});
 
 // The state directory in force: --state-dir, else /run/spawngate for root, else
 // $XDG_RUNTIME_DIR/spawngate, else /tmp/spawngate-UID (checked before use like any other).

@@ -27,9 +27,12 @@ std::string warning_json(const std::string& message, bool post) {
 
 }  // namespace
 
+bool is_subagent_launch(const HookInput& input) {
+    return input.tool_name == "Agent" || input.tool_name == "Task";
+}
+
 bool is_launch(const HookInput& input) {
-    if (input.tool_name == "Agent" || input.tool_name == "Task") return true;
-    return input.tool_name == "Bash" && input.run_in_background;
+    return is_subagent_launch(input) || (input.tool_name == "Bash" && input.run_in_background);
 }
 
 HookAnswer answer_claude(const HookInput& input, const Verdict& verdict,

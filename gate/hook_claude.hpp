@@ -28,6 +28,8 @@ struct HookAnswer {
 // run_in_background. Other calls are judged without a cost and are never blocked, so the
 // commands that recover a full budget (kill, spawnreaper) still run at the block level.
 bool is_launch(const HookInput& input);
+// Agent (formerly Task): the launches the context budget applies to.
+bool is_subagent_launch(const HookInput& input);
 
 HookAnswer answer_claude(const HookInput& input, const Verdict& verdict,
                          const Measurement& measurement, const GateSettings& settings);

@@ -48,7 +48,11 @@ int run_hook(GateSettings settings) {
     } else {
         // Only launches spend budget; anything else is judged as it stands.
         if (settings.hook == HookProtocol::ClaudePost || !is_launch(*read.input)) settings.cost = 0;
-        const GateOutcome outcome = judge_launch(settings);
+        // The context budget guards subagent launches: each report lands in the parent's context.
+        LaunchContext launch;
+        if (settings.hook == HookProtocol::ClaudePre && is_subagent_launch(*read.input))
+            launch.transcript_path = read.input->transcript_path;
+        const GateOutcome outcome = judge_launch(settings, launch);
         answer = answer_claude(*read.input, outcome.verdict, outcome.measurement, settings);
         answer.stderr_text += notes_text(outcome.notes);
     }

@@ -25,6 +25,7 @@ struct Measurement {
     std::vector<MemoryLevel> memory_levels;
     std::vector<Problem> problems;  // everything that could not be read, for the report
     std::uint64_t reserved_tasks = 0;  // admitted launches not yet visible in pids.current
+    std::optional<std::uint64_t> context_tokens;  // the agent's context in use (hook launches)
 
     // The caller's own task count: its pids cgroup subtree when the controller reports it,
     // else every task on the host (the best available without a pids cgroup).

@@ -94,6 +94,22 @@ const std::array kTable{
                     s.fail_closed = *on;
                     return {};
                 }},
+    SettingSpec{"--context-window", "SPAWNGATE_CONTEXT_WINDOW", "context_window_tokens", "TOKENS",
+                "the agent's context window size, for the context budget of --hook claude "
+                "(default 200000)",
+                [](GateSettings& s, std::string_view v) -> std::string {
+                    const auto tokens = parse_u64(v);
+                    if (!tokens || *tokens < 1000 || *tokens > 100'000'000)
+                        return "must be a number of tokens from 1000 to 100000000";
+                    s.context_window_tokens = *tokens;
+                    return {};
+                }},
+    SettingSpec{"--context-block", "SPAWNGATE_CONTEXT_BLOCK", "context_block_percent", "PERCENT",
+                "block subagent launches when the session's context window is this full "
+                "(default 80)",
+                [](GateSettings& s, std::string_view v) {
+                    return set_percent(s.thresholds.context_block_ratio, v);
+                }},
     SettingSpec{"--reserve", "SPAWNGATE_RESERVE", "reserve", "",
                 "record an admitted launch's cost as a reservation, so launches in the same burst "
                 "count what this one is about to add",

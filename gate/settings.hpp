@@ -16,6 +16,7 @@ struct Thresholds {
     std::uint64_t thread_warn = 400;  // cgroup counts threads as pids: 2 agents x 30 threads
     double memory_warn_ratio = 0.80;
     double memory_block_ratio = 0.90;
+    double context_block_ratio = 0.80;  // field report 003: "block new spawns when context is bloated"
 };
 
 struct GateSettings {
@@ -28,6 +29,7 @@ struct GateSettings {
     bool reserve = false;                        // record an admitted launch in the ledger
     std::uint64_t reservation_ttl_s = 60;        // how long a reservation counts at most
     std::string state_dir;                       // ledger directory; empty: the default
+    std::uint64_t context_window_tokens = 200'000;  // the agent's context window size
     std::string root = "/";                     // the directory standing in for "/" (tests)
 };
 

@@ -71,14 +71,23 @@ Verdict decide(const Measurement& m, const GateSettings& settings) {
     });
     if (!memory.empty()) verdict.tightest_memory = memory.front();
 
+    if (m.context_tokens) {
+        JudgedLimit context{JudgedLimit::Kind::Context, "context window", {}, *m.context_tokens,
+                            0, 0, settings.context_window_tokens};
+        context.level = context.ratio() >= t.context_block_ratio ? Level::Block : Level::Allow;
+        verdict.context = context;
+    }
+
     verdict.threads = m.tasks.threads;
     verdict.threads_over_warn = m.tasks.threads && *m.tasks.threads > t.thread_warn;
 
     verdict.level = std::max({verdict.tightest_pids ? verdict.tightest_pids->level : Level::Allow,
                               verdict.tightest_memory ? verdict.tightest_memory->level : Level::Allow,
+                              verdict.context ? verdict.context->level : Level::Allow,
                               verdict.threads_over_warn ? Level::Warn : Level::Allow});
     verdict.limits = std::move(pids);
     verdict.limits.insert(verdict.limits.end(), memory.begin(), memory.end());
+    if (verdict.context) verdict.limits.push_back(*verdict.context);
 
     verdict.unmeasured = !verdict.tightest_pids;
     verdict.incomplete = !verdict.problems.empty();

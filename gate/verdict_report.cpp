@@ -13,18 +13,22 @@ const char* kind_name(JudgedLimit::Kind kind) {
         case JudgedLimit::Kind::Budget: return "budget";
         case JudgedLimit::Kind::Host: return "host";
         case JudgedLimit::Kind::CgroupMemory: return "cgroup-memory";
+        case JudgedLimit::Kind::Context: return "context";
     }
     return "unknown";
 }
 
 bool is_memory(const JudgedLimit& limit) { return limit.kind == JudgedLimit::Kind::CgroupMemory; }
 
-// The most severe concern: pids first on a tie (it is the resource a launch spends).
+// The most severe concern: pids first on a tie (it is the resource a launch spends), then
+// memory, then the context window.
 const JudgedLimit* deciding_limit(const Verdict& verdict) {
-    const JudgedLimit* pids = verdict.tightest_pids ? &*verdict.tightest_pids : nullptr;
-    const JudgedLimit* memory = verdict.tightest_memory ? &*verdict.tightest_memory : nullptr;
-    if (pids && memory) return memory->level > pids->level ? memory : pids;
-    return pids ? pids : memory;
+    const JudgedLimit* deciding = nullptr;
+    for (const auto* candidate : {&verdict.tightest_pids, &verdict.tightest_memory, &verdict.context}) {
+        if (!*candidate) continue;
+        if (!deciding || (*candidate)->level > deciding->level) deciding = &**candidate;
+    }
+    return deciding;
 }
 
 std::string where_read(const JudgedLimit& limit) {
@@ -33,6 +37,7 @@ std::string where_read(const JudgedLimit& limit) {
         case JudgedLimit::Kind::CgroupMemory: return "memory limit in " + limit.directory;
         case JudgedLimit::Kind::Budget: return "--budget / SPAWNGATE_BUDGET / budget";
         case JudgedLimit::Kind::Host: return "host-wide, no cgroup level has a pids limit";
+        case JudgedLimit::Kind::Context: return "latest usage in the session transcript";
     }
     return {};
 }
@@ -43,6 +48,7 @@ std::string limit_title(const JudgedLimit& limit) {
         case JudgedLimit::Kind::CgroupMemory: return "memory limit of cgroup " + limit.name;
         case JudgedLimit::Kind::Budget: return "explicit task budget";
         case JudgedLimit::Kind::Host: return "host limit " + limit.name;
+        case JudgedLimit::Kind::Context: return "context window of this agent session";
     }
     return {};
 }
@@ -50,6 +56,8 @@ std::string limit_title(const JudgedLimit& limit) {
 std::string numbers(const JudgedLimit& limit) {
     if (is_memory(limit))
         return format_bytes(limit.current) + " anon+shmem of " + format_bytes(limit.max);
+    if (limit.kind == JudgedLimit::Kind::Context)
+        return std::to_string(limit.current) + " of " + std::to_string(limit.max) + " tokens";
     std::string text = std::to_string(limit.current);
     if (limit.reserved) text += " + " + std::to_string(limit.reserved) + " reserved";
     if (limit.added) text += " + " + std::to_string(limit.added);
@@ -109,7 +117,9 @@ std::string block_guidance(const Verdict& verdict, const GateSettings& settings)
         return text;
     }
     const double block = is_memory(*limit) ? settings.thresholds.memory_block_ratio
-                                           : settings.thresholds.block_ratio;
+                         : limit->kind == JudgedLimit::Kind::Context
+                             ? settings.thresholds.context_block_ratio
+                             : settings.thresholds.block_ratio;
     text = "spawngate: blocked: " + describe_limit(*limit) + " is at or above the block level " +
            format_percent(block) + ".\n";
     if (limit->reserved) {
@@ -117,14 +127,19 @@ std::string block_guidance(const Verdict& verdict, const GateSettings& settings)
                 " of those tasks are reserved by launches admitted moments ago (--reserve) that "
                 "have not appeared yet; reservations expire after at most a minute\n";
     }
-    if (verdict.threads) {
-        text += "  threads in this cgroup: " + std::to_string(*verdict.threads) +
-                " (each counts as a task)\n";
+    if (limit->kind == JudgedLimit::Kind::Context) {
+        text += "  what to do: finish or compact this session (/compact) before launching more "
+                "subagents; each subagent's report lands in an already crowded context.\n";
+        return text;
     }
     if (is_memory(*limit)) {
         text += "  what to do: wait for running work to finish; end leaking workers "
                 "(`spawnreaper --once` applies the configured rules); or raise the memory limit.\n";
         return text;
+    }
+    if (verdict.threads) {
+        text += "  threads in this cgroup: " + std::to_string(*verdict.threads) +
+                " (each counts as a task)\n";
     }
     text += "  what to do: wait for running work to finish; run `spawnreaper --once` to end "
             "stale deploy processes and orphaned interpreters; or raise the limit";
@@ -183,6 +198,7 @@ std::string verdict_json(const Verdict& verdict, const Measurement& m, const Gat
         .field("thread_warn", settings.thresholds.thread_warn)
         .field("memory_warn_percent", settings.thresholds.memory_warn_ratio * 100.0)
         .field("memory_block_percent", settings.thresholds.memory_block_ratio * 100.0)
+        .field("context_block_percent", settings.thresholds.context_block_ratio * 100.0)
         .end_object();
     json.key("limits").begin_array();
     for (const auto& limit : verdict.limits) {
@@ -219,6 +235,16 @@ std::string verdict_json(const Verdict& verdict, const Measurement& m, const Gat
             .field("charged_bytes", verdict.tightest_memory->current)
             .field("limit_bytes", verdict.tightest_memory->max)
             .field("percent", verdict.tightest_memory->ratio() * 100.0)
+            .end_object();
+    } else {
+        json.null();
+    }
+    json.key("context");
+    if (verdict.context) {
+        json.begin_object()
+            .field("tokens", verdict.context->current)
+            .field("window_tokens", verdict.context->max)
+            .field("percent", verdict.context->ratio() * 100.0)
             .end_object();
     } else {
         json.null();

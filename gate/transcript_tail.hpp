@@ -1,0 +1,31 @@
+#pragma once
+// The context budget: how full the agent's context window is, from the tail of its Claude Code
+// session transcript (JSON lines; `transcript_path` in the hook input). The latest assistant
+// line carries the API usage of its turn; the context in use is
+//     input_tokens + cache_creation_input_tokens + cache_read_input_tokens
+// (the per-turn numbers, which match Claude Code's /context). Only the tail is read: 64 KiB,
+// and at most 1 MiB when the last lines are one huge tool result.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "problem.hpp"
+
+namespace spawngate {
+
+// The context tokens recorded on one transcript line; nullopt when the line carries no usage
+// (a user line, a tool result) or belongs to a subagent's side chain.
+std::optional<std::uint64_t> parse_usage_line(std::string_view line);
+
+struct ContextReading {
+    std::optional<std::uint64_t> tokens;  // the latest usage found
+    std::optional<Problem> problem;       // the transcript could not be read: failure policy
+    bool no_usage_yet = false;            // readable, but no turn has recorded usage yet
+};
+
+ContextReading read_context_tokens(const std::string& transcript_path);
+
+}  // namespace spawngate
