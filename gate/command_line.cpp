@@ -8,6 +8,8 @@ namespace {
 std::optional<HookProtocol> parse_hook(std::string_view name) {
     if (name == "claude") return HookProtocol::ClaudePre;
     if (name == "claude-post") return HookProtocol::ClaudePost;
+    if (name == "gemini") return HookProtocol::Gemini;
+    if (name == "codex") return HookProtocol::Codex;
     return std::nullopt;
 }
 
@@ -77,7 +79,7 @@ CommandLineParse parse_command_line(int argc, const char* const* argv) {
         } else if (arg == "--hook") {
             line.hook = parse_hook(value);
             if (!line.hook)
-                return usage("--hook '" + value + "': expected 'claude' or 'claude-post'");
+                return usage("--hook '" + value + "': expected claude, claude-post, gemini or codex");
         } else {
             line.values.emplace_back(spec, std::move(value));
         }

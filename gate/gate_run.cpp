@@ -41,7 +41,7 @@ GateOutcome judge_launch(const GateSettings& settings, const LaunchContext& laun
 
     if (!name) {
         out.notes.push_back({"reservations", "the caller's cgroup directory cannot be identified"});
-    } else if (!settings.reserve) {
+    } else if (!settings.reserve || settings.cost == 0) {
         ReservationsRead read = read_reservations(directory, *name, now);
         out.measurement.reserved_tasks = outstanding_tasks(read.ledger, caller_tasks.value_or(0));
         out.notes = std::move(read.notes);

@@ -29,8 +29,9 @@ Options (flag / environment variable / config key):
     }
     text += R"(  --json
       print the verdict as one JSON object on stdout
-  --hook claude | claude-post
-      answer as a Claude Code PreToolUse / PostToolUse hook (reads the hook JSON on stdin)
+  --hook claude | claude-post | gemini | codex
+      answer as a hook of that agent CLI (Claude Code PreToolUse / PostToolUse, Gemini CLI
+      BeforeTool, Codex PreToolUse); reads the hook JSON on stdin
   --config FILE
       TOML config file (env SPAWNGATE_CONFIG; default /etc/spawngate/spawngate.toml, absent is fine)
   --root DIR

@@ -11,6 +11,7 @@
 
 #include <string>
 
+#include "hook_answer.hpp"
 #include "hook_input.hpp"
 #include "measurement.hpp"
 #include "settings.hpp"
@@ -18,11 +19,6 @@
 
 namespace spawngate {
 
-struct HookAnswer {
-    int exit_code = 0;
-    std::string stdout_text;
-    std::string stderr_text;
-};
 
 // True for the tool calls that start new work: Agent (formerly Task) and Bash with
 // run_in_background. Other calls are judged without a cost and are never blocked, so the

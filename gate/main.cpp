@@ -8,8 +8,7 @@
 #include "command_line.hpp"
 #include "exit_codes.hpp"
 #include "help_text.hpp"
-#include "hook_claude.hpp"
-#include "hook_input.hpp"
+#include "hook_run.hpp"
 #include "gate_run.hpp"
 #include "measurement.hpp"
 #include "status_report.hpp"
@@ -32,33 +31,6 @@ void write_all(int fd, std::string_view text) {
 int usage_error(const std::string& message) {
     write_all(2, "spawngate: " + message + "\n");
     return kExitUsage;
-}
-
-std::string notes_text(const std::vector<Problem>& notes) {
-    std::string text;
-    for (const auto& note : notes) text += "spawngate: note: " + note.text() + "\n";
-    return text;
-}
-
-int run_hook(GateSettings settings) {
-    const HookInputRead read = read_hook_input(STDIN_FILENO);
-    HookAnswer answer;
-    if (!read.input) {
-        answer = answer_claude_bad_input(read.error, settings);
-    } else {
-        // Only launches spend budget; anything else is judged as it stands.
-        if (settings.hook == HookProtocol::ClaudePost || !is_launch(*read.input)) settings.cost = 0;
-        // The context budget guards subagent launches: each report lands in the parent's context.
-        LaunchContext launch;
-        if (settings.hook == HookProtocol::ClaudePre && is_subagent_launch(*read.input))
-            launch.transcript_path = read.input->transcript_path;
-        const GateOutcome outcome = judge_launch(settings, launch);
-        answer = answer_claude(*read.input, outcome.verdict, outcome.measurement, settings);
-        answer.stderr_text += notes_text(outcome.notes);
-    }
-    write_all(1, answer.stdout_text);
-    write_all(2, answer.stderr_text);
-    return answer.exit_code;
 }
 
 int run_check(const GateSettings& settings) {
@@ -101,6 +73,11 @@ int main(int argc, char** argv) {
         write_all(1, status.text);
         return status.exit_code;
     }
-    if (settings.hook != HookProtocol::None) return run_hook(settings);
+    if (settings.hook != HookProtocol::None) {
+        const HookAnswer answer = run_hook(settings, STDIN_FILENO);
+        write_all(1, answer.stdout_text);
+        write_all(2, answer.stderr_text);
+        return answer.exit_code;
+    }
     return run_check(settings);
 }

@@ -8,7 +8,7 @@
 
 namespace spawngate {
 
-enum class HookProtocol { None, ClaudePre, ClaudePost };
+enum class HookProtocol { None, ClaudePre, ClaudePost, Gemini, Codex };
 
 struct Thresholds {
     double warn_ratio = 0.70;   // field report 003: "visible warning, spawn still proceeds"

@@ -174,6 +174,12 @@ std::string measurement_note(const Verdict& verdict, const Measurement& measurem
     return {};
 }
 
+std::string notes_text(const std::vector<Problem>& notes) {
+    std::string text;
+    for (const auto& note : notes) text += "spawngate: note: " + note.text() + "\n";
+    return text;
+}
+
 std::string verdict_json(const Verdict& verdict, const Measurement& m, const GateSettings& settings,
                          const Reservation* recorded) {
     JsonWriter json;

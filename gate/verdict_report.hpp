@@ -24,6 +24,9 @@ std::string block_guidance(const Verdict& verdict, const GateSettings& settings)
 std::string measurement_note(const Verdict& verdict, const Measurement& measurement,
                              const GateSettings& settings);
 
+// One "spawngate: note: ..." line per note (ledger trouble and the like).
+std::string notes_text(const std::vector<Problem>& notes);
+
 // The --json object (one line, no trailing newline).
 // `recorded` is the reservation this launch left (--reserve), if any.
 std::string verdict_json(const Verdict& verdict, const Measurement& measurement,

@@ -1,0 +1,39 @@
+#include "hook_codex.hpp"
+
+#include "json_writer.hpp"
+
+namespace spawngate {
+namespace {
+
+HookAnswer deny(const std::string& reason) {
+    JsonWriter json;
+    json.begin_object()
+        .key("hookSpecificOutput")
+        .begin_object()
+        .field("hookEventName", "PreToolUse")
+        .field("permissionDecision", "deny")
+        .field("permissionDecisionReason", reason)
+        .end_object()
+        .end_object();
+    return {0, json.text() + "\n", reason + "\n"};
+}
+
+HookAnswer warn(const std::string& text) {
+    return {0, {}, text.empty() ? std::string() : text + "\n"};
+}
+
+}  // namespace
+
+HookAnswer answer_codex(const Verdict& verdict, const Measurement& measurement,
+                        const GateSettings& settings) {
+    if (verdict.level == Level::Block) return deny(hook_block_reason(verdict, measurement, settings));
+    return warn(hook_warning(verdict, measurement, settings));
+}
+
+HookAnswer answer_codex_bad_input(const std::string& error, const GateSettings& settings) {
+    const std::string text = "spawngate: cannot judge this tool call: " + error;
+    if (settings.fail_closed) return deny(text + "; blocking (--fail-closed)");
+    return warn(text + "; allowing it (--fail-closed would block)");
+}
+
+}  // namespace spawngate

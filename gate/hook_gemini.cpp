@@ -1,0 +1,35 @@
+#include "hook_gemini.hpp"
+
+#include "json_writer.hpp"
+
+namespace spawngate {
+namespace {
+
+HookAnswer deny(const std::string& reason) {
+    JsonWriter json;
+    json.begin_object().field("decision", "deny").field("reason", reason).end_object();
+    return {0, json.text() + "\n", reason + "\n"};
+}
+
+HookAnswer message(const std::string& text) {
+    if (text.empty()) return {0, "{}\n", {}};
+    JsonWriter json;
+    json.begin_object().field("systemMessage", text).end_object();
+    return {0, json.text() + "\n", {}};
+}
+
+}  // namespace
+
+HookAnswer answer_gemini(const Verdict& verdict, const Measurement& measurement,
+                         const GateSettings& settings) {
+    if (verdict.level == Level::Block) return deny(hook_block_reason(verdict, measurement, settings));
+    return message(hook_warning(verdict, measurement, settings));
+}
+
+HookAnswer answer_gemini_bad_input(const std::string& error, const GateSettings& settings) {
+    const std::string text = "spawngate: cannot judge this tool call: " + error;
+    if (settings.fail_closed) return deny(text + "; blocking (--fail-closed)");
+    return message(text + "; allowing it (--fail-closed would block)");
+}
+
+}  // namespace spawngate
