@@ -25,7 +25,7 @@ std::string state_directory(const GateSettings& settings) {
 GateOutcome judge_launch(const GateSettings& settings, const LaunchContext& launch) {
     GateOutcome out;
     const Root root(settings.root);
-    out.measurement = measure(root, {});
+    out.measurement = measure(root, {.reaper_heartbeat = settings.reaper_heartbeat});
     if (!launch.transcript_path.empty()) {
         ContextReading context = read_context_tokens(launch.transcript_path);
         out.measurement.context_tokens = context.tokens;

@@ -1,6 +1,9 @@
 #include "measurement.hpp"
 
+#include <sys/stat.h>
+
 #include <array>
+#include <ctime>
 
 #include "cgroup_membership.hpp"
 #include "file_read.hpp"
@@ -59,6 +62,14 @@ Measurement measure(const Root& root, const MeasureOptions& options) {
         }
     } else {
         m.pids_unavailable = "the caller's cgroups could not be read";
+    }
+
+    // Supervise the supervisor: a reaper that silently stopped is the next incident.
+    m.reaper = read_heartbeat(root, options.reaper_heartbeat, static_cast<std::uint64_t>(::time(nullptr)));
+    if (m.reaper.state == HeartbeatState::Missing) {
+        char path[4096];
+        struct stat info{};
+        m.reaper_configured = root.join(kReaperConfigPath, path, sizeof path) && ::stat(path, &info) == 0;
     }
 
     if (!m.has_cgroup_pids_limit()) {

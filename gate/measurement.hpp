@@ -10,6 +10,7 @@
 #include "memory_budget.hpp"
 #include "pids_budget.hpp"
 #include "problem.hpp"
+#include "reaper_heartbeat.hpp"
 #include "root.hpp"
 #include "task_counts.hpp"
 
@@ -26,6 +27,8 @@ struct Measurement {
     std::vector<Problem> problems;  // everything that could not be read, for the report
     std::uint64_t reserved_tasks = 0;  // admitted launches not yet visible in pids.current
     std::optional<std::uint64_t> context_tokens;  // the agent's context in use (hook launches)
+    HeartbeatRead reaper;            // the reaper's last heartbeat
+    bool reaper_configured = false;  // a reaper config exists, so a missing heartbeat matters
 
     // The caller's own task count: its pids cgroup subtree when the controller reports it,
     // else every task on the host (the best available without a pids cgroup).
@@ -34,7 +37,10 @@ struct Measurement {
     bool has_cgroup_pids_limit() const;
 };
 
+inline constexpr std::string_view kReaperConfigPath = "/etc/spawngate/reaper.toml";
+
 struct MeasureOptions {
+    std::string_view reaper_heartbeat = kDefaultHeartbeatPath;
     bool memory_usage_of_caller = false;  // the status report shows usage without a limit
 };
 

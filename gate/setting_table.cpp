@@ -110,6 +110,14 @@ const std::array kTable{
                 [](GateSettings& s, std::string_view v) {
                     return set_percent(s.thresholds.context_block_ratio, v);
                 }},
+    SettingSpec{"--reaper-heartbeat", "SPAWNGATE_REAPER_HEARTBEAT", "reaper_heartbeat", "FILE",
+                "the reaper's heartbeat file; the gate warns when it is three cycles old "
+                "(default /run/spawngate/reaper.heartbeat)",
+                [](GateSettings& s, std::string_view v) -> std::string {
+                    if (v.empty() || v.front() != '/') return "must be an absolute path";
+                    s.reaper_heartbeat = std::string(v);
+                    return {};
+                }},
     SettingSpec{"--reserve", "SPAWNGATE_RESERVE", "reserve", "",
                 "record an admitted launch's cost as a reservation, so launches in the same burst "
                 "count what this one is about to add",

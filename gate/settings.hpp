@@ -30,6 +30,7 @@ struct GateSettings {
     std::uint64_t reservation_ttl_s = 60;        // how long a reservation counts at most
     std::string state_dir;                       // ledger directory; empty: the default
     std::uint64_t context_window_tokens = 200'000;  // the agent's context window size
+    std::string reaper_heartbeat = "/run/spawngate/reaper.heartbeat";  // written by spawnreaper
     std::string root = "/";                     // the directory standing in for "/" (tests)
 };
 

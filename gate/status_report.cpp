@@ -56,6 +56,33 @@ std::vector<ProcStat> busiest_processes(const Root& root, const std::vector<pid_
     return stats;
 }
 
+const char* heartbeat_state_name(HeartbeatState state) {
+    switch (state) {
+        case HeartbeatState::Fresh: return "fresh";
+        case HeartbeatState::Late: return "late";
+        case HeartbeatState::Missing: return "missing";
+        case HeartbeatState::Malformed: return "malformed";
+    }
+    return "missing";
+}
+
+std::string reaper_line(const Measurement& m) {
+    const auto& hb = m.reaper.heartbeat;
+    switch (m.reaper.state) {
+        case HeartbeatState::Fresh:
+        case HeartbeatState::Late:
+            return "reaper: last cycle " + std::to_string(m.reaper.age_s) + " s ago (runs every " +
+                   std::to_string(hb->interval_s) + " s; pid " + std::to_string(hb->pid) + ", reaped " +
+                   std::to_string(hb->reaped) + ", failed " + std::to_string(hb->failed) + ")" +
+                   (m.reaper.state == HeartbeatState::Late ? " -- LATE: it looks stopped\n" : "\n");
+        case HeartbeatState::Missing:
+            return m.reaper_configured ? "reaper: configured but no heartbeat since boot\n"
+                                       : "reaper: no heartbeat (not running here)\n";
+        case HeartbeatState::Malformed: return "reaper: the heartbeat file is not a heartbeat\n";
+    }
+    return {};
+}
+
 std::string optional_number(const std::optional<std::uint64_t>& value, const char* none = "-") {
     return value ? std::to_string(*value) : none;
 }
@@ -63,7 +90,8 @@ std::string optional_number(const std::optional<std::uint64_t>& value, const cha
 }  // namespace
 
 StatusOutput status_report(const Root& root, const GateSettings& settings) {
-    const Measurement m = measure(root, {.memory_usage_of_caller = true});
+    const Measurement m =
+        measure(root, {.reaper_heartbeat = settings.reaper_heartbeat, .memory_usage_of_caller = true});
     const Verdict verdict = decide(m, settings);
     std::vector<LevelHistory> histories;
     for (const auto& level : m.pids_levels)
@@ -123,6 +151,15 @@ StatusOutput status_report(const Root& root, const GateSettings& settings) {
         } else {
             json.null();
         }
+        json.key("reaper").begin_object().field("state", heartbeat_state_name(m.reaper.state));
+        if (m.reaper.heartbeat) {
+            json.field("age_s", m.reaper.age_s)
+                .field("interval_s", m.reaper.heartbeat->interval_s)
+                .field("pid", static_cast<std::uint64_t>(m.reaper.heartbeat->pid))
+                .field("reaped", m.reaper.heartbeat->reaped)
+                .field("failed", m.reaper.heartbeat->failed);
+        }
+        json.end_object();
         json.key("problems").begin_array();
         for (const auto& problem : verdict.problems) json.value(problem.text());
         json.end_array();
@@ -180,6 +217,7 @@ StatusOutput status_report(const Root& root, const GateSettings& settings) {
         out += verdict.tightest_memory ? ", limit " + format_bytes(verdict.tightest_memory->max) + "\n"
                                        : ", no limit\n";
     }
+    out += "\n" + reaper_line(m);
     out += "\nverdict for a launch of " + std::to_string(settings.cost) + " task(s): " +
            level_name(verdict.level) + "\n";
     if (verdict.tightest_pids) out += "  deciding pids limit: " + describe_limit(*verdict.tightest_pids) + "\n";

@@ -78,13 +78,28 @@ Verdict decide(const Measurement& m, const GateSettings& settings) {
         verdict.context = context;
     }
 
+    if (m.reaper.state == HeartbeatState::Late) {
+        verdict.reaper_stale = "the reaper last ran " + std::to_string(m.reaper.age_s) +
+                               " s ago but runs every " + std::to_string(m.reaper.heartbeat->interval_s) +
+                               " s: stale processes are piling up unreaped (check `systemctl status "
+                               "spawnreaper.timer` or the reaper's log)";
+    } else if (m.reaper.state == HeartbeatState::Missing && m.reaper_configured) {
+        verdict.reaper_stale = "a reaper is configured (" + std::string(kReaperConfigPath) +
+                               ") but has not run since boot (no heartbeat); enable "
+                               "spawnreaper.timer or run `spawnreaper --watch 2m`";
+    } else if (m.reaper.state == HeartbeatState::Malformed) {
+        verdict.reaper_stale = "the reaper's heartbeat file " + settings.reaper_heartbeat +
+                               " is not a heartbeat; is another program writing there?";
+    }
+
     verdict.threads = m.tasks.threads;
     verdict.threads_over_warn = m.tasks.threads && *m.tasks.threads > t.thread_warn;
 
     verdict.level = std::max({verdict.tightest_pids ? verdict.tightest_pids->level : Level::Allow,
                               verdict.tightest_memory ? verdict.tightest_memory->level : Level::Allow,
                               verdict.context ? verdict.context->level : Level::Allow,
-                              verdict.threads_over_warn ? Level::Warn : Level::Allow});
+                              verdict.threads_over_warn ? Level::Warn : Level::Allow,
+                              verdict.reaper_stale.empty() ? Level::Allow : Level::Warn});
     verdict.limits = std::move(pids);
     verdict.limits.insert(verdict.limits.end(), memory.begin(), memory.end());
     if (verdict.context) verdict.limits.push_back(*verdict.context);

@@ -35,6 +35,7 @@ struct Verdict {
     std::vector<JudgedLimit> limits;             // every limit judged, tightest pids first
     std::optional<std::uint64_t> threads;        // threads in the caller's cgroup
     bool threads_over_warn = false;
+    std::string reaper_stale;  // why the reaper looks stopped, when it does (a warn-level concern)
     bool unmeasured = false;   // no limit of any kind could be read: the failure policy decides
     bool incomplete = false;   // some reads failed; the verdict stands on the rest
     std::vector<Problem> problems;

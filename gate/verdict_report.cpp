@@ -92,16 +92,22 @@ std::string describe_limit(const JudgedLimit& limit) {
 
 std::string warning_line(const Verdict& verdict, const GateSettings& settings) {
     if (verdict.level != Level::Warn) return {};
+    std::string text;
     const JudgedLimit* limit = deciding_limit(verdict);
     if (limit && limit->level == Level::Warn) {
         const double block = is_memory(*limit) ? settings.thresholds.memory_block_ratio
                                                : settings.thresholds.block_ratio;
-        return "spawngate: warning: " + describe_limit(*limit) + "; launches block at " +
-               format_percent(block) + "\n";
+        text += "spawngate: warning: " + describe_limit(*limit) + "; launches block at " +
+                format_percent(block) + "\n";
     }
-    return "spawngate: warning: " + std::to_string(verdict.threads.value_or(0)) +
-           " threads in this cgroup (warns above " + std::to_string(settings.thresholds.thread_warn) +
-           "; every thread counts against pids limits)\n";
+    if (verdict.threads_over_warn) {
+        text += "spawngate: warning: " + std::to_string(verdict.threads.value_or(0)) +
+                " threads in this cgroup (warns above " +
+                std::to_string(settings.thresholds.thread_warn) +
+                "; every thread counts against pids limits)\n";
+    }
+    if (!verdict.reaper_stale.empty()) text += "spawngate: warning: " + verdict.reaper_stale + "\n";
+    return text;
 }
 
 std::string block_guidance(const Verdict& verdict, const GateSettings& settings) {
