@@ -59,7 +59,7 @@ CommandLineParse parse_command_line(int argc, const char* const* argv) {
         const SettingSpec* spec = find_setting_by_flag(arg);
         const bool is_switch = spec && spec->value_name.empty();
         const bool takes_value = !is_switch && (spec || arg == "--config" || arg == "--root" ||
-                                                arg == "--hook");
+                                                arg == "--hook" || arg == "--prometheus");
         if (!spec && !takes_value)
             return usage("unknown option '" + std::string(arg) + "' (see 'spawngate --help')");
         std::string value;
@@ -74,6 +74,8 @@ CommandLineParse parse_command_line(int argc, const char* const* argv) {
         }
         if (arg == "--config") {
             line.config_path = value;
+        } else if (arg == "--prometheus") {
+            line.prometheus_file = value;
         } else if (arg == "--root") {
             line.root = value;
         } else if (arg == "--hook") {
@@ -120,6 +122,7 @@ SettingsLoad load_settings(const CommandLine& line, EnvironmentLookup environmen
         return {std::nullopt, {"the memory warn threshold is above the memory block threshold"}};
     if (line.hook) settings.hook = *line.hook;
     if (line.root) settings.root = *line.root;
+    if (line.prometheus_file) settings.prometheus_file = *line.prometheus_file;
     settings.json = line.json;
     return {settings, {}};
 }

@@ -22,6 +22,7 @@ struct CommandLine {
     std::optional<std::string> root;
     std::optional<HookProtocol> hook;
     bool json = false;
+    std::optional<std::string> prometheus_file;  // status --prometheus FILE
 };
 
 struct UsageError {

@@ -22,6 +22,15 @@ std::string state_directory(const GateSettings& settings) {
     return "/tmp/spawngate-" + std::to_string(::geteuid());
 }
 
+std::vector<Problem> count_live_reservations(const GateSettings& settings, const Root& root,
+                                             Measurement& measurement) {
+    const std::optional<std::string> name = ledger_name(root, measurement.pids_location);
+    if (!name) return {{"reservations", "the caller's cgroup directory cannot be identified"}};
+    ReservationsRead read = read_reservations(state_directory(settings), *name, boottime_ms());
+    measurement.reserved_tasks = outstanding_tasks(read.ledger, measurement.caller_tasks().value_or(0));
+    return std::move(read.notes);
+}
+
 GateOutcome judge_launch(const GateSettings& settings, const LaunchContext& launch) {
     GateOutcome out;
     const Root root(settings.root);
@@ -42,9 +51,7 @@ GateOutcome judge_launch(const GateSettings& settings, const LaunchContext& laun
     if (!name) {
         out.notes.push_back({"reservations", "the caller's cgroup directory cannot be identified"});
     } else if (!settings.reserve || settings.cost == 0) {
-        ReservationsRead read = read_reservations(directory, *name, now);
-        out.measurement.reserved_tasks = outstanding_tasks(read.ledger, caller_tasks.value_or(0));
-        out.notes = std::move(read.notes);
+        out.notes = count_live_reservations(settings, root, out.measurement);
     } else {
         // Read, decide and record under one lock, so concurrent launches see each other.
         const LedgerLock lock = LedgerLock::acquire(directory, *name, kLedgerLockTimeoutMs);

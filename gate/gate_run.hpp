@@ -27,6 +27,11 @@ struct LaunchContext {
 
 GateOutcome judge_launch(const GateSettings& settings, const LaunchContext& launch = {});
 
+// Counts the live reservations of the caller's cgroup into `measurement` (without the lock:
+// the ledger is only ever replaced whole); returns notes about ledger trouble.
+std::vector<Problem> count_live_reservations(const GateSettings& settings, const Root& root,
+                                             Measurement& measurement);
+
 // The state directory in force: --state-dir, else /run/spawngate for root, else
 // $XDG_RUNTIME_DIR/spawngate, else /tmp/spawngate-UID (checked before use like any other).
 std::string state_directory(const GateSettings& settings);

@@ -11,6 +11,8 @@ std::string help_text() {
 Usage:
   spawngate [check] [options]     judge a launch (the default command)
   spawngate status [--json]       the operator's report: every cgroup level, threads, memory
+  spawngate status --prometheus FILE
+                                  the same as node_exporter textfile metrics ("-": stdout)
   spawngate help | --help | --version
 
 It reads the caller's cgroup pids budget (v1 or v2, every ancestor level), thread count and

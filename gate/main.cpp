@@ -71,6 +71,7 @@ int main(int argc, char** argv) {
     if (line.command == Command::Status) {
         const StatusOutput status = status_report(Root(settings.root), settings);
         write_all(1, status.text);
+        write_all(2, status.error_text);
         return status.exit_code;
     }
     if (settings.hook != HookProtocol::None) {

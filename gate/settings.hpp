@@ -32,6 +32,7 @@ struct GateSettings {
     std::uint64_t context_window_tokens = 200'000;  // the agent's context window size
     std::string reaper_heartbeat = "/run/spawngate/reaper.heartbeat";  // written by spawnreaper
     std::string root = "/";                     // the directory standing in for "/" (tests)
+    std::string prometheus_file;                // status: write textfile metrics here ("-": stdout)
 };
 
 }  // namespace spawngate

@@ -1,14 +1,14 @@
 #include "status_report.hpp"
 
-#include <dirent.h>
-
 #include <algorithm>
 #include <cstdio>
-#include <filesystem>
 
 #include "file_read.hpp"
 #include "json_writer.hpp"
 #include "measurement.hpp"
+#include "state_dir.hpp"
+#include "status_data.hpp"
+#include "status_prometheus.hpp"
 #include "proc_stat.hpp"
 #include "text_parse.hpp"
 #include "verdict.hpp"
@@ -16,55 +16,6 @@
 
 namespace spawngate {
 namespace {
-
-constexpr std::size_t kTopProcesses = 10;
-
-struct LevelHistory {
-    std::string cgroup;
-    PidsHistory history;
-};
-
-// Every process in the cgroup subtree at `directory` (cgroup.procs of it and its descendants).
-std::vector<pid_t> subtree_processes(const Root& root, const std::string& directory) {
-    std::vector<pid_t> pids;
-    std::error_code error;
-    std::vector<std::string> directories{directory};
-    const std::string host_dir = root.join(directory);
-    for (auto it = std::filesystem::recursive_directory_iterator(host_dir, error);
-         !error && it != std::filesystem::recursive_directory_iterator(); it.increment(error)) {
-        if (it->is_directory(error))
-            directories.push_back(directory + it->path().string().substr(host_dir.size()));
-    }
-    std::vector<char> buffer(1 << 20);
-    for (const auto& dir : directories) {
-        const ReadResult read = read_file(root, dir + "/cgroup.procs", buffer);
-        std::string_view rest = read.text;
-        while (const auto line = next_line(rest))
-            if (const auto pid = parse_u64(*line)) pids.push_back(static_cast<pid_t>(*pid));
-    }
-    return pids;
-}
-
-std::vector<ProcStat> busiest_processes(const Root& root, const std::vector<pid_t>& pids) {
-    std::vector<ProcStat> stats;
-    for (const pid_t pid : pids)
-        if (auto stat = read_proc_stat(root, pid)) stats.push_back(std::move(*stat));
-    const std::size_t shown = std::min(kTopProcesses, stats.size());
-    std::partial_sort(stats.begin(), stats.begin() + static_cast<std::ptrdiff_t>(shown), stats.end(),
-                      [](const ProcStat& a, const ProcStat& b) { return a.threads > b.threads; });
-    stats.resize(shown);
-    return stats;
-}
-
-const char* heartbeat_state_name(HeartbeatState state) {
-    switch (state) {
-        case HeartbeatState::Fresh: return "fresh";
-        case HeartbeatState::Late: return "late";
-        case HeartbeatState::Missing: return "missing";
-        case HeartbeatState::Malformed: return "malformed";
-    }
-    return "missing";
-}
 
 std::string reaper_line(const Measurement& m) {
     const auto& hb = m.reaper.heartbeat;
@@ -90,18 +41,23 @@ std::string optional_number(const std::optional<std::uint64_t>& value, const cha
 }  // namespace
 
 StatusOutput status_report(const Root& root, const GateSettings& settings) {
-    const Measurement m =
-        measure(root, {.reaper_heartbeat = settings.reaper_heartbeat, .memory_usage_of_caller = true});
-    const Verdict verdict = decide(m, settings);
-    std::vector<LevelHistory> histories;
-    for (const auto& level : m.pids_levels)
-        histories.push_back({level.cgroup, read_pids_history(root, level.directory)});
-    const std::vector<ProcStat> top =
-        m.pids_location ? busiest_processes(root, subtree_processes(root, m.pids_location->directory()))
-                        : std::vector<ProcStat>{};
-    const MemoryLevel* own_memory = m.memory_levels.empty() ? nullptr : &m.memory_levels.front();
+    const StatusData data = collect_status(root, settings);
+    const Measurement& m = data.measurement;
+    const Verdict& verdict = data.verdict;
+    const auto& histories = data.histories;
+    const auto& top = data.busiest;
+    const MemoryLevel* own_memory = data.own_memory();
     const int exit_code = verdict.level == Level::Block ? 2 : 0;
 
+    if (!settings.prometheus_file.empty()) {
+        const std::string metrics = status_prometheus(data);
+        if (settings.prometheus_file == "-") return {metrics, exit_code, {}};
+        const SplitPath target = split_path(settings.prometheus_file);
+        const StateDir dir = open_state_dir(target.directory, false);
+        Problem failed = dir.fd ? write_file_atomically(dir, target.name, metrics) : dir.problem;
+        if (!failed.what.empty()) return {{}, 1, "spawngate: cannot write metrics: " + failed.text() + "\n"};
+        return {{}, exit_code, {}};
+    }
     if (settings.json) {
         JsonWriter json;
         json.begin_object();
@@ -119,8 +75,8 @@ StatusOutput status_report(const Root& root, const GateSettings& settings) {
                 .field("max", level.max);
             if (level.max && level.current)
                 json.field("percent", static_cast<double>(*level.current) * 100.0 / static_cast<double>(*level.max));
-            json.field("peak", histories[i].history.peak)
-                .field("max_events", histories[i].history.max_events)
+            json.field("peak", histories[i].peak)
+                .field("max_events", histories[i].max_events)
                 .end_object();
         }
         json.end_array().end_object();
@@ -164,7 +120,7 @@ StatusOutput status_report(const Root& root, const GateSettings& settings) {
         for (const auto& problem : verdict.problems) json.value(problem.text());
         json.end_array();
         json.end_object();
-        return {json.text() + "\n", exit_code};
+        return {json.text() + "\n", exit_code, {}};
     }
 
     std::string out = "spawngate status\n\n";
@@ -182,8 +138,8 @@ StatusOutput status_report(const Root& root, const GateSettings& settings) {
             std::snprintf(row, sizeof row, "  %-40s %7s %9s %9s %7s %11s\n", level.cgroup.c_str(),
                           optional_number(level.current).c_str(),
                           level.max ? std::to_string(*level.max).c_str() : "max", percent.c_str(),
-                          optional_number(histories[i].history.peak).c_str(),
-                          optional_number(histories[i].history.max_events).c_str());
+                          optional_number(histories[i].peak).c_str(),
+                          optional_number(histories[i].max_events).c_str());
             out += row;
         }
     } else {
@@ -223,7 +179,7 @@ StatusOutput status_report(const Root& root, const GateSettings& settings) {
     if (verdict.tightest_pids) out += "  deciding pids limit: " + describe_limit(*verdict.tightest_pids) + "\n";
     if (verdict.tightest_memory) out += "  nearest memory limit: " + describe_limit(*verdict.tightest_memory) + "\n";
     for (const auto& problem : verdict.problems) out += "  could not read: " + problem.text() + "\n";
-    return {out, exit_code};
+    return {out, exit_code, {}};
 }
 
 }  // namespace spawngate
