@@ -55,6 +55,8 @@ CommandLineParse parse_command_line(int argc, const char* const* argv) {
         if (const auto equals = arg.find('='); equals != std::string_view::npos) {
             inline_value = arg.substr(equals + 1);
             arg = arg.substr(0, equals);
+            if (arg == "--json" || arg == "--help" || arg == "--version")
+                return usage("option '" + std::string(arg) + "' takes no value");
         }
         const SettingSpec* spec = find_setting_by_flag(arg);
         const bool is_switch = spec && spec->value_name.empty();

@@ -61,7 +61,14 @@ public:
     }
     bool parse_error(std::size_t position, const std::string&,
                      const nlohmann::detail::exception& error) override {
-        error_ = "malformed JSON near byte " + std::to_string(position) + ": " + error.what();
+        // nlohmann's message ends "; last read: '<the token so far>'", which for an unterminated
+        // string is the whole (up to 1 MiB, possibly binary) input: keep only its first part.
+        std::string_view what = error.what();
+        what = what.substr(0, what.find("; last read"));
+        if (const auto bracket = what.find("] "); bracket != std::string_view::npos)
+            what.remove_prefix(bracket + 2);  // "[json.exception.parse_error.101] "
+        error_ = "malformed JSON near byte " + std::to_string(position) + ": ";
+        for (const char c : what.substr(0, 200)) error_ += c >= 0x20 && c < 0x7f ? c : '?';
         return false;
     }
 

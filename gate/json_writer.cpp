@@ -5,11 +5,49 @@
 
 namespace spawngate {
 
+namespace {
+
+// The length of the well-formed UTF-8 sequence starting text[0] (RFC 3629: no overlong forms,
+// no surrogates, nothing above U+10FFFF), or 0 when it is not one.
+std::size_t utf8_sequence_length(std::string_view text) {
+    const auto at = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+    const unsigned char lead = at(0);
+    std::size_t length = 0;
+    unsigned char low = 0x80, high = 0xbf;  // the allowed range of the second byte
+    if (lead >= 0xc2 && lead <= 0xdf) length = 2;
+    else if (lead >= 0xe0 && lead <= 0xef) length = 3;
+    else if (lead >= 0xf0 && lead <= 0xf4) length = 4;
+    else return 0;
+    if (lead == 0xe0) low = 0xa0;
+    if (lead == 0xed) high = 0x9f;
+    if (lead == 0xf0) low = 0x90;
+    if (lead == 0xf4) high = 0x8f;
+    if (text.size() < length || at(1) < low || at(1) > high) return 0;
+    for (std::size_t i = 2; i < length; ++i)
+        if (at(i) < 0x80 || at(i) > 0xbf) return 0;
+    return length;
+}
+
+}  // namespace
+
 void append_json_string(std::string& out, std::string_view text) {
     static constexpr char kHex[] = "0123456789abcdef";
     out += '"';
-    for (const char c : text) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
         const auto byte = static_cast<unsigned char>(c);
+        // Process names, cgroup paths and hook input are bytes, not UTF-8 (comm can be
+        // "\xff\xfe"); JSON must be UTF-8, so a byte that starts no valid sequence becomes U+FFFD.
+        if (byte >= 0x80) {
+            const std::size_t length = utf8_sequence_length(text.substr(i));
+            if (length == 0) {
+                out += "\\ufffd";
+            } else {
+                out.append(text.substr(i, length));
+                i += length - 1;
+            }
+            continue;
+        }
         switch (c) {
             case '"': out += "\\\""; break;
             case '\\': out += "\\\\"; break;
@@ -82,9 +120,11 @@ JsonWriter& JsonWriter::value(double number) {
         return *this;
     }
     char digits[32];
-    const auto [end, error] =
+    std::to_chars_result result =
         std::to_chars(digits, digits + sizeof digits, number, std::chars_format::fixed, 2);
-    out_.append(digits, error == std::errc{} ? end : digits);
+    // Beyond ~1e28 fixed notation does not fit: an empty value would break the document.
+    if (result.ec != std::errc{}) result = std::to_chars(digits, digits + sizeof digits, number);
+    out_.append(digits, result.ec == std::errc{} ? result.ptr : digits);
     return *this;
 }
 JsonWriter& JsonWriter::value(bool flag) {

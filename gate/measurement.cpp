@@ -48,6 +48,8 @@ Measurement measure(const Root& root, const MeasureOptions& options) {
             m.pids_levels = std::move(budget.levels);
             for (auto& problem : budget.problems) m.problems.push_back(std::move(problem));
             m.tasks = read_task_counts(root, *pids.location);
+            // Unread thread counts would silently disable the thread warning: say so.
+            if (m.tasks.problem) m.problems.push_back(*m.tasks.problem);
             m.pids_location = std::move(pids.location);
         } else {
             m.pids_unavailable = std::move(pids.why_not);

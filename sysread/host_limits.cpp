@@ -22,6 +22,11 @@ std::optional<std::uint64_t> read_number(const Root& root, const char* file, Hos
     }
     auto value = parse_u64(read.text);
     if (!value) out.problems.push_back({file, "not a number: " + quote_excerpt(read.text)});
+    if (value && *value == 0) {
+        // No kernel reports a zero limit; such a file is garbage, not a limit that blocks all.
+        out.problems.push_back({file, "zero is not a task limit"});
+        return std::nullopt;
+    }
     return value;
 }
 

@@ -22,14 +22,17 @@ LocateResult locate(const FixtureTree& tree, std::string_view cgroup_file,
     return locate_controller(tree.root(), *parsed.membership, controller, mounts);
 }
 
-CgroupLocation v2_location(std::string path) { return {true, "/sys/fs/cgroup", std::move(path)}; }
-
-TEST(CgroupAncestry, WalksFromTheCallerToTheMountRoot) {
-    EXPECT_EQ(cgroup_ancestry("/a/b/c"),
-              (std::vector<std::string>{"/a/b/c", "/a/b", "/a", "/"}));
+CgroupLocation v2_location(std::string path) {
+    return {true, "/sys/fs/cgroup", std::move(path)};
 }
 
-TEST(CgroupAncestry, RootIsOneLevel) { EXPECT_EQ(cgroup_ancestry("/"), std::vector<std::string>{"/"}); }
+TEST(CgroupAncestry, WalksFromTheCallerToTheMountRoot) {
+    EXPECT_EQ(cgroup_ancestry("/a/b/c"), (std::vector<std::string>{"/a/b/c", "/a/b", "/a", "/"}));
+}
+
+TEST(CgroupAncestry, RootIsOneLevel) {
+    EXPECT_EQ(cgroup_ancestry("/"), std::vector<std::string>{"/"});
+}
 
 TEST(CgroupAncestry, TrailingSlashIsIgnored) {
     EXPECT_EQ(cgroup_ancestry("/a/"), (std::vector<std::string>{"/a", "/"}));
@@ -86,6 +89,19 @@ TEST(LocateController, MountShowingAnotherSubtreeIsNotUsed) {
                testkit::cgroup2_mount_line("/sys/fs/cgroup", "/docker/abc"));
     tree.write("/sys/fs/cgroup/cgroup.controllers", "pids\n");
     EXPECT_FALSE(locate(tree, "0::/docker/abcdef\n", "pids").location);
+}
+
+TEST(LocateController, MountinfoLongerThanOneReadIsParsedWhole) {
+    FixtureTree tree;
+    std::string mountinfo;
+    for (int i = 0; i < 2000; ++i)
+        mountinfo += std::to_string(100 + i) + " 22 0:99 / /var/lib/docker/overlay/" +
+                     std::to_string(i) + " rw shared:9 - overlay overlay rw\n";
+    tree.write("/proc/self/mountinfo", mountinfo + testkit::cgroup2_mount_line("/sys/fs/cgroup"));
+    tree.write("/sys/fs/cgroup/cgroup.controllers", "pids\n");
+    const LocateResult found = locate(tree, "0::/a\n", "pids");
+    ASSERT_TRUE(found.location) << found.why_not;
+    EXPECT_EQ(found.location->directory(), "/sys/fs/cgroup/a");
 }
 
 TEST(LocateController, MissingMountinfoMeansNoLocation) {
@@ -196,8 +212,7 @@ TEST(TaskCounts, V2CountsProcsAndThreads) {
 TEST(TaskCounts, V1CountsTheTasksFile) {
     FixtureTree tree;
     testkit::write_tasks(tree, "/sys/fs/cgroup/pids/a", 2, 9, false);
-    const TaskCounts counts =
-        read_task_counts(tree.root(), {false, "/sys/fs/cgroup/pids", "/a"});
+    const TaskCounts counts = read_task_counts(tree.root(), {false, "/sys/fs/cgroup/pids", "/a"});
     EXPECT_EQ(counts.processes, 2u);
     EXPECT_EQ(counts.threads, 9u);
 }

@@ -75,7 +75,9 @@ TEST(Mountinfo, GarbageAndTruncatedLinesAreSkipped) {
     EXPECT_EQ(mounts[0].mount_point, "/sys/fs/cgroup/memory");
 }
 
-TEST(Mountinfo, EmptyTextHasNoMounts) { EXPECT_TRUE(parse_cgroup_mounts("").empty()); }
+TEST(Mountinfo, EmptyTextHasNoMounts) {
+    EXPECT_TRUE(parse_cgroup_mounts("").empty());
+}
 
 TEST(UnescapeMountPath, IncompleteEscapeIsKeptLiterally) {
     EXPECT_EQ(unescape_mount_path("a\\04"), "a\\04");

@@ -10,9 +10,8 @@ namespace {
 // A /proc/PID/stat line with the given pid, comm, state and flags (fields as in proc(5)).
 std::string stat_line(std::string_view pid, std::string_view comm, char state = 'S',
                       std::string_view flags = "4194560", std::string_view threads = "3") {
-    return std::string(pid) + " (" + std::string(comm) + ") " + state +
-           " 1 1234 1234 34816 1234 " + std::string(flags) +
-           " 1022 0 0 0 5 2 0 0 20 0 " + std::string(threads) +
+    return std::string(pid) + " (" + std::string(comm) + ") " + state + " 1 1234 1234 34816 1234 " +
+           std::string(flags) + " 1022 0 0 0 5 2 0 0 20 0 " + std::string(threads) +
            " 0 987654 12345678 512 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 "
            "0\n";
 }

@@ -5,9 +5,13 @@
 namespace spawngate {
 namespace {
 
-TEST(ParseU64, KernelValueWithTrailingNewlineParses) { EXPECT_EQ(parse_u64("200\n"), 200u); }
+TEST(ParseU64, KernelValueWithTrailingNewlineParses) {
+    EXPECT_EQ(parse_u64("200\n"), 200u);
+}
 
-TEST(ParseU64, SurroundingSpacesAndTabsAreAllowed) { EXPECT_EQ(parse_u64(" \t42 \r\n"), 42u); }
+TEST(ParseU64, SurroundingSpacesAndTabsAreAllowed) {
+    EXPECT_EQ(parse_u64(" \t42 \r\n"), 42u);
+}
 
 TEST(ParseU64, EmptyAndBlankTextIsNoValue) {
     EXPECT_FALSE(parse_u64(""));
@@ -32,7 +36,9 @@ TEST(ParseU64, LargestValueParsesAndOverflowIsRejected) {
     EXPECT_FALSE(parse_u64("18446744073709551616"));
 }
 
-TEST(ParseU64, ZeroParses) { EXPECT_EQ(parse_u64("0"), 0u); }
+TEST(ParseU64, ZeroParses) {
+    EXPECT_EQ(parse_u64("0"), 0u);
+}
 
 TEST(ParseLimit, MaxMeansUnlimited) {
     const auto limit = parse_limit("max\n");
@@ -92,7 +98,9 @@ TEST(FlatKeyedValue, LastLineWithoutNewlineIsRead) {
     EXPECT_EQ(flat_keyed_value("max 0\nfile 7", "file"), 7u);
 }
 
-TEST(FlatKeyedValue, MissingKeyIsNoValue) { EXPECT_FALSE(flat_keyed_value("a 1\nb 2\n", "c")); }
+TEST(FlatKeyedValue, MissingKeyIsNoValue) {
+    EXPECT_FALSE(flat_keyed_value("a 1\nb 2\n", "c"));
+}
 
 TEST(FlatKeyedValue, GarbageValueIsNoValue) {
     EXPECT_FALSE(flat_keyed_value("anon lots\n", "anon"));

@@ -24,16 +24,16 @@ std::string ordinary_mount_lines() {
 
 void lay_out_v2(const FixtureTree& tree, std::string_view cgroup, std::string_view controllers) {
     tree.write("/proc/self/cgroup", "0::" + std::string(cgroup) + "\n");
-    tree.write("/proc/self/mountinfo", ordinary_mount_lines() + cgroup2_mount_line("/sys/fs/cgroup"));
+    tree.write("/proc/self/mountinfo",
+               ordinary_mount_lines() + cgroup2_mount_line("/sys/fs/cgroup"));
     tree.write("/sys/fs/cgroup/cgroup.controllers", std::string(controllers) + "\n");
     tree.make_directory("/sys/fs/cgroup" + std::string(cgroup == "/" ? "" : cgroup));
 }
 
 void lay_out_v1(const FixtureTree& tree, std::string_view cgroup) {
     const std::string path(cgroup);
-    tree.write("/proc/self/cgroup", "12:pids:" + path + "\n5:memory:" + path +
-                                        "\n3:cpu,cpuacct:" + path + "\n1:name=systemd:" + path +
-                                        "\n");
+    tree.write("/proc/self/cgroup", "12:pids:" + path + "\n5:memory:" + path + "\n3:cpu,cpuacct:" +
+                                        path + "\n1:name=systemd:" + path + "\n");
     tree.write("/proc/self/mountinfo",
                ordinary_mount_lines() +
                    "26 24 0:24 / /sys/fs/cgroup ro,nosuid,nodev,noexec shared:8 - tmpfs tmpfs "

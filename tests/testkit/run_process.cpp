@@ -27,7 +27,9 @@ Pipe make_pipe() {
     return {UniqueFd{fds[0]}, UniqueFd{fds[1]}};
 }
 
-void set_nonblocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
+void set_nonblocking(int fd) {
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
 
 // Reads what is available; false at EOF or error.
 bool drain(int fd, std::string& out) {

@@ -1,0 +1,23 @@
+# Unit tests for the gate (gate/): settings, verdicts on fixture trees, reports, hook protocol;
+# and the built executable run against fixture trees with bad and good input.
+add_executable(gate_tests
+    gate/decide_test.cpp
+    gate/fixture_verdict_test.cpp
+    gate/hook_claude_test.cpp
+    gate/hook_input_test.cpp
+    gate/json_writer_test.cpp
+    gate/verdict_report_test.cpp
+    gate/settings_test.cpp
+)
+target_link_libraries(gate_tests PRIVATE spawngate_testkit gate_core nlohmann_json::nlohmann_json
+                      GTest::gtest_main)
+gtest_discover_tests(gate_tests TEST_PREFIX "gate." DISCOVERY_TIMEOUT 30)
+
+add_executable(gate_cli_tests gate/executable_test.cpp)
+target_link_libraries(gate_cli_tests PRIVATE spawngate_testkit gate_core
+                      nlohmann_json::nlohmann_json GTest::gtest_main)
+# Sanitizer builds link the gate dynamically (see gate/CMakeLists.txt): the static check skips.
+target_compile_definitions(gate_cli_tests PRIVATE SPAWNGATE_PATH="$<TARGET_FILE:spawngate>"
+                           $<$<BOOL:${SPAWNGATE_SANITIZE}>:SPAWNGATE_SANITIZED=1>)
+add_dependencies(gate_cli_tests spawngate)
+gtest_discover_tests(gate_cli_tests TEST_PREFIX "gate_cli." DISCOVERY_TIMEOUT 30)
