@@ -24,7 +24,9 @@ void die_with_parent(pid_t parent) {
     for (;;) ::pause();
 }
 
-void* hold_thread(void*) { sleep_forever(); }
+void* hold_thread(void*) {
+    sleep_forever();
+}
 
 // The thread holder's body: wait until the parent has moved this process into the cgroup (so
 // every thread is born inside it), then start the threads.

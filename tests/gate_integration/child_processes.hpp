@@ -12,7 +12,7 @@
 namespace spawngate::integration {
 
 class ChildProcesses {
-public:
+  public:
     ChildProcesses() = default;
     ~ChildProcesses() { kill_all(); }
     ChildProcesses(const ChildProcesses&) = delete;
@@ -28,7 +28,7 @@ public:
 
     void kill_all();
 
-private:
+  private:
     std::vector<int> pids_;
 };
 

@@ -11,10 +11,10 @@
 namespace spawngate::integration {
 
 struct GateRun {
-    int exit_code = -1;       // the gate's exit status; -1 when it did not exit normally
+    int exit_code = -1;  // the gate's exit status; -1 when it did not exit normally
     std::string stdout_text;
     std::string stderr_text;
-    std::string failure;      // non-empty when the run itself failed (spawn, join, hang)
+    std::string failure;  // non-empty when the run itself failed (spawn, join, hang)
 };
 
 // Forks; the child joins `cgroup` (writes 0 to its cgroup.procs) and execs `gate_path` with

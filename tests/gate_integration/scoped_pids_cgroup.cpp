@@ -25,15 +25,16 @@ struct PidsMountPoint {
 
 PidsMountPoint probe_pids_mount() {
     if (::geteuid() != 0)
-        return {{}, "creating cgroups needs root (running as uid " + std::to_string(::geteuid()) +
-                        ")"};
+        return {{},
+                "creating cgroups needs root (running as uid " + std::to_string(::geteuid()) + ")"};
     if (const int rc = cgroup_init(); rc != 0)
         return {{}, std::string("libcgroup's cgroup_init() failed: ") + cgroup_strerror(rc)};
     char* mount_point = nullptr;
     if (const int rc = cgroup_get_subsys_mount_point("pids", &mount_point); rc != 0) {
-        return {{}, std::string("no pids controller is mounted (neither a v1 pids hierarchy nor "
-                                "v2 with pids enabled): ") +
-                        cgroup_strerror(rc)};
+        return {{},
+                std::string("no pids controller is mounted (neither a v1 pids hierarchy nor "
+                            "v2 with pids enabled): ") +
+                    cgroup_strerror(rc)};
     }
     std::string directory(mount_point);
     std::free(mount_point);
@@ -71,12 +72,23 @@ std::vector<int> processes_in(const std::string& procs_file) {
 
 }  // namespace
 
-std::string pids_cgroups_unavailable() { return pids_mount().why_not; }
+std::string pids_cgroups_unavailable() {
+    return pids_mount().why_not;
+}
+
+std::string own_pids_cgroup_directory() {
+    const PidsMountPoint& mount = pids_mount();
+    if (mount.directory.empty()) return {};
+    char* path = nullptr;
+    if (cgroup_get_current_controller_path(::getpid(), "pids", &path) != 0 || !path) return {};
+    const std::string cgroup_path(path);
+    std::free(path);
+    return cgroup_path == "/" ? mount.directory : mount.directory + cgroup_path;
+}
 
 std::string unique_cgroup_name(std::string_view prefix) {
     static std::atomic<int> counter{0};
-    return std::string(prefix) + "-" + std::to_string(::getpid()) + "-" +
-           std::to_string(++counter);
+    return std::string(prefix) + "-" + std::to_string(::getpid()) + "-" + std::to_string(++counter);
 }
 
 CgroupCreation create_pids_cgroup(const std::string& name, std::optional<std::int64_t> max) {
@@ -92,8 +104,8 @@ CgroupCreation create_pids_cgroup(const std::string& name, std::optional<std::in
     if (max) {
         if (const int rc = cgroup_add_value_int64(pids, "pids.max", *max); rc != 0) {
             cgroup_free(&handle);
-            return {nullptr, std::string("cgroup_add_value_int64(pids.max): ") +
-                                 cgroup_strerror(rc)};
+            return {nullptr,
+                    std::string("cgroup_add_value_int64(pids.max): ") + cgroup_strerror(rc)};
         }
     }
     if (const int rc = cgroup_create_cgroup(handle, 0); rc != 0) {
@@ -160,11 +172,21 @@ void ScopedPidsCgroup::kill_everything_inside() const {
     for (int round = 0; round < 1500; ++round) {
         const std::vector<int> inside = processes_in(procs_file());
         if (inside.empty()) return;
+        bool self_inside = false;
         for (const int pid : inside) {
+            if (pid == ::getpid()) {
+                self_inside = true;  // the bench moves itself in: never kill the caller
+                continue;
+            }
             ::kill(pid, SIGKILL);
             // Reap it when it is ours; any other pid answers ECHILD at once.
             while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
             }
+        }
+        if (self_inside) {
+            std::fprintf(stderr, "spawngate test cleanup: this process is still in %s\n",
+                         directory_.c_str());
+            return;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }

@@ -25,6 +25,10 @@ std::string pids_cgroups_unavailable();
 // no one else's cgroup is touched.
 std::string unique_cgroup_name(std::string_view prefix);
 
+// The directory of this process's own pids cgroup ("/sys/fs/cgroup/pids" at the top), or ""
+// when libcgroup cannot tell.
+std::string own_pids_cgroup_directory();
+
 class ScopedPidsCgroup;
 
 struct CgroupCreation {
@@ -37,7 +41,7 @@ struct CgroupCreation {
 CgroupCreation create_pids_cgroup(const std::string& name, std::optional<std::int64_t> max);
 
 class ScopedPidsCgroup {
-public:
+  public:
     ~ScopedPidsCgroup();
     ScopedPidsCgroup(const ScopedPidsCgroup&) = delete;
     ScopedPidsCgroup& operator=(const ScopedPidsCgroup&) = delete;
@@ -61,7 +65,7 @@ public:
         std::uint64_t expected,
         std::chrono::milliseconds patience = std::chrono::seconds(30)) const;
 
-private:
+  private:
     ScopedPidsCgroup(::cgroup* handle, std::string path, std::string directory);
     friend CgroupCreation create_pids_cgroup(const std::string&, std::optional<std::int64_t>);
 
