@@ -1,5 +1,5 @@
-// The gate's in-process cost: spawngate::measure(Root{"/"}, {}) + spawngate::decide(), the
-// whole read and decide path of a check, against a real two-level pids cgroup (parent and child
+// The gate's in-process cost: spawngate::judge_launch(), the whole read and decide path of a
+// check (measure, live reservations, decide), with the gate's own measure options, against a real two-level pids cgroup (parent and child
 // both with a pids.max; target under 50 us) and against this process's original cgroup for
 // comparison. The benchmark process moves itself into the child for the duration and back to
 // its original cgroup afterwards.
@@ -20,6 +20,7 @@
 #include <array>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <optional>
 #include <string>
@@ -27,7 +28,10 @@
 #include "cgroup_locate.hpp"
 #include "cgroup_membership.hpp"
 #include "file_read.hpp"
+#include "gate_run.hpp"
 #include "measurement.hpp"
+#include "reservation_ledger.hpp"
+#include "reservation_store.hpp"
 #include "memory_budget.hpp"
 #include "pids_budget.hpp"
 #include "scoped_pids_cgroup.hpp"
@@ -148,14 +152,26 @@ Located locate_self(const spawngate::Root& root) {
             spawngate::locate_controller(root, *parsed.membership, "memory", mounts).location};
 }
 
+// A private state directory for the ledger, removed afterwards.
+struct TemporaryStateDir {
+    std::string path;
+    TemporaryStateDir() {
+        char pattern[] = "/tmp/spawngate-bench-XXXXXX";
+        if (::mkdtemp(pattern)) path = pattern;
+    }
+    ~TemporaryStateDir() {
+        if (!path.empty()) std::system(("rm -rf '" + path + "'").c_str());
+    }
+};
+
 // The timed loop: exactly what the gate does between parsing its flags and printing.
-void measure_and_decide(benchmark::State& state) {
-    const spawngate::GateSettings settings;
+void measure_and_decide(benchmark::State& state,
+                        const spawngate::GateSettings& settings = {},
+                        const spawngate::LaunchContext& launch = {}) {
     const spawngate::Measurement probe = spawngate::measure(spawngate::Root{"/"}, {});
     for (auto _ : state) {
-        const spawngate::Measurement measurement = spawngate::measure(spawngate::Root{"/"}, {});
-        const spawngate::Verdict verdict = spawngate::decide(measurement, settings);
-        benchmark::DoNotOptimize(verdict.level);
+        const spawngate::GateOutcome outcome = spawngate::judge_launch(settings, launch);
+        benchmark::DoNotOptimize(outcome.verdict.level);
     }
     state.counters["pids_levels"] = static_cast<double>(probe.pids_levels.size());
     state.counters["limited_levels"] = limited_levels(probe);
@@ -180,6 +196,57 @@ void BM_MeasureAndDecideInTwoLevelPidsCgroup(benchmark::State& state) {
 
 void BM_MeasureAndDecideInOriginalCgroup(benchmark::State& state) {
     measure_and_decide(state);
+}
+
+// With --reserve: read, decide and record under the ledger lock. Before each timed check the
+// ledger is reset to five live reservations (a burst in progress), so it never grows without end.
+void BM_ReserveInTwoLevelPidsCgroup(benchmark::State& state) {
+    const TwoLevelPidsCgroup hierarchy;
+    if (!hierarchy.error().empty()) return state.SkipWithError(hierarchy.error().c_str());
+    const TemporaryStateDir state_dir;
+    spawngate::GateSettings settings;
+    settings.state_dir = state_dir.path;
+    settings.reserve = true;
+    const spawngate::Root root{"/"};
+    const spawngate::Measurement probe = spawngate::measure(root, {});
+    const auto name = spawngate::ledger_name(root, probe.pids_location);
+    if (!name) return state.SkipWithError("cannot identify the cgroup for the ledger");
+    for (auto _ : state) {
+        state.PauseTiming();
+        {
+            const auto lock = spawngate::LedgerLock::acquire(state_dir.path, *name, 500);
+            spawngate::Ledger ledger;
+            const std::uint64_t now = spawngate::boottime_ms();
+            for (int i = 0; i < 5; ++i) ledger.reservations.push_back({now, now + 60'000, 0, 0});
+            lock.write(ledger);
+        }
+        state.ResumeTiming();
+        const spawngate::GateOutcome outcome = spawngate::judge_launch(settings);
+        benchmark::DoNotOptimize(outcome.recorded);
+    }
+}
+
+// A Claude Code subagent launch: the check plus the context budget from a 4 MiB transcript whose
+// last line carries the usage (only the 64 KiB tail is read).
+void BM_HookLaunchWithContextBudget(benchmark::State& state) {
+    const TwoLevelPidsCgroup hierarchy;
+    if (!hierarchy.error().empty()) return state.SkipWithError(hierarchy.error().c_str());
+    const TemporaryStateDir state_dir;
+    const std::string transcript = state_dir.path + "/transcript.jsonl";
+    {
+        std::FILE* out = std::fopen(transcript.c_str(), "w");
+        if (!out) return state.SkipWithError("cannot write the transcript");
+        const std::string filler(2000, 'x');
+        for (int i = 0; i < 2000; ++i)
+            std::fprintf(out, "{\"type\":\"user\",\"message\":{\"content\":\"%s\"}}\n", filler.c_str());
+        std::fprintf(out, "{\"type\":\"assistant\",\"message\":{\"usage\":{\"input_tokens\":12,"
+                          "\"cache_creation_input_tokens\":3000,\"cache_read_input_tokens\":90000,"
+                          "\"output_tokens\":400}}}\n");
+        std::fclose(out);
+    }
+    spawngate::GateSettings settings;
+    settings.state_dir = state_dir.path;
+    measure_and_decide(state, settings, spawngate::LaunchContext{transcript});
 }
 
 // Where the two-level figure goes, step by step (each is part of measure()).
@@ -232,6 +299,8 @@ BENCHMARK(BM_LibcgroupInitFirstCall)->Iterations(1)->Unit(benchmark::kMicrosecon
 BENCHMARK(BM_LibcgroupInitRepeated)->Iterations(200)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_MeasureAndDecideInTwoLevelPidsCgroup)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_MeasureAndDecideInOriginalCgroup)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_ReserveInTwoLevelPidsCgroup)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_HookLaunchWithContextBudget)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_TwoLevelStepLocateFromProcSelfCgroup)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_TwoLevelStepPidsLevels)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_TwoLevelStepTaskCounts)->Unit(benchmark::kMicrosecond);

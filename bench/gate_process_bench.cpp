@@ -4,6 +4,10 @@
 
 #include <benchmark/benchmark.h>
 
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -14,12 +18,30 @@ namespace {
 using spawngate::bench::percentile_us;
 using spawngate::bench::time_one_run;
 
-void compare_with_noop(benchmark::State& state, std::vector<std::string> gate_argv) {
+// A Claude Code PreToolUse call launching a subagent, as the hook receives it (no transcript,
+// so the context budget is not part of this figure; bench/gate_inprocess_bench has it).
+constexpr const char* kAgentHookInput =
+    R"({"session_id":"bench","transcript_path":"","cwd":"/","hook_event_name":"PreToolUse",)"
+    R"("tool_name":"Agent","tool_input":{"subagent_type":"general-purpose","prompt":"bench"}})";
+
+void compare_with_noop(benchmark::State& state, std::vector<std::string> gate_argv,
+                       const char* gate_stdin = nullptr) {
+    std::string stdin_path = "/dev/null";
+    if (gate_stdin) {
+        char pattern[] = "/tmp/spawngate-bench-stdin-XXXXXX";
+        const int fd = ::mkstemp(pattern);
+        if (fd < 0 || ::write(fd, gate_stdin, std::strlen(gate_stdin)) < 0) {
+            state.SkipWithError("cannot write the hook input file");
+            return;
+        }
+        ::close(fd);
+        stdin_path = pattern;
+    }
     const std::vector<std::string> noop_argv{SPAWNGATE_NOOP_PATH};
     std::vector<double> gate_us, noop_us;
     for (auto _ : state) {
         const auto noop = time_one_run(noop_argv);
-        const auto gate = time_one_run(gate_argv);
+        const auto gate = time_one_run(gate_argv, stdin_path);
         if (noop.count() < 0 || gate.count() < 0) {
             state.SkipWithError("posix_spawn failed");
             return;
@@ -34,10 +56,18 @@ void compare_with_noop(benchmark::State& state, std::vector<std::string> gate_ar
     state.counters["noop_p50_us"] = noop_p50;
     state.counters["noop_p99_us"] = noop_p99;
     state.counters["p50_ratio"] = noop_p50 > 0 ? gate_p50 / noop_p50 : 0;
+    if (gate_stdin) ::unlink(stdin_path.c_str());
 }
 
 void BM_GateCheckVsNoop(benchmark::State& state) {
-    compare_with_noop(state, {SPAWNGATE_GATE_PATH, "--config", "/dev/null/absent"});
+    compare_with_noop(state, {SPAWNGATE_GATE_PATH});
+}
+void BM_GateVersionVsNoop(benchmark::State& state) {
+    // Start-up alone: the static executable's own cost before any reading.
+    compare_with_noop(state, {SPAWNGATE_GATE_PATH, "--version"});
+}
+void BM_GateHookClaudeVsNoop(benchmark::State& state) {
+    compare_with_noop(state, {SPAWNGATE_GATE_PATH, "--hook", "claude"}, kAgentHookInput);
 }
 void BM_GateJsonVsNoop(benchmark::State& state) {
     compare_with_noop(state, {SPAWNGATE_GATE_PATH, "--json"});
@@ -46,5 +76,7 @@ void BM_GateJsonVsNoop(benchmark::State& state) {
 }  // namespace
 
 BENCHMARK(BM_GateCheckVsNoop)->Iterations(3000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_GateVersionVsNoop)->Iterations(3000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_GateHookClaudeVsNoop)->Iterations(3000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_GateJsonVsNoop)->Iterations(3000)->Unit(benchmark::kMicrosecond);
 BENCHMARK_MAIN();

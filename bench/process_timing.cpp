@@ -12,14 +12,15 @@ extern char** environ;
 
 namespace spawngate::bench {
 
-std::chrono::nanoseconds time_one_run(const std::vector<std::string>& argv) {
+std::chrono::nanoseconds time_one_run(const std::vector<std::string>& argv,
+                                      const std::string& stdin_path) {
     std::vector<char*> args;
     for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
     args.push_back(nullptr);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    for (int fd = 0; fd <= 2; ++fd)
-        posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 0, stdin_path.c_str(), O_RDONLY, 0);
+    for (int fd = 1; fd <= 2; ++fd) posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", O_WRONLY, 0);
     const auto start = std::chrono::steady_clock::now();
     pid_t child = 0;
     const int error = posix_spawn(&child, args[0], &actions, nullptr, args.data(), environ);

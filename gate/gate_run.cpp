@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+
 #include <cstdlib>
 
 #include "reservation_store.hpp"
@@ -22,11 +23,21 @@ std::string state_directory(const GateSettings& settings) {
     return "/tmp/spawngate-" + std::to_string(::geteuid());
 }
 
+MeasureOptions gate_measure_options(const GateSettings& settings) {
+    MeasureOptions options;
+    options.reaper_heartbeat = settings.reaper_heartbeat;
+    // --json reports the counts; a plain check or a hook reads only what can change the verdict.
+    options.count_processes = settings.json;
+    if (!settings.json) options.threads_needed_above = settings.thresholds.thread_warn;
+    return options;
+}
+
 std::vector<Problem> count_live_reservations(const GateSettings& settings, const Root& root,
                                              Measurement& measurement) {
+    const std::string directory = state_directory(settings);
     const std::optional<std::string> name = ledger_name(root, measurement.pids_location);
     if (!name) return {{"reservations", "the caller's cgroup directory cannot be identified"}};
-    ReservationsRead read = read_reservations(state_directory(settings), *name, boottime_ms());
+    ReservationsRead read = read_reservations(directory, *name, boottime_ms());
     measurement.reserved_tasks = outstanding_tasks(read.ledger, measurement.caller_tasks().value_or(0));
     return std::move(read.notes);
 }
@@ -34,7 +45,7 @@ std::vector<Problem> count_live_reservations(const GateSettings& settings, const
 GateOutcome judge_launch(const GateSettings& settings, const LaunchContext& launch) {
     GateOutcome out;
     const Root root(settings.root);
-    out.measurement = measure(root, {.reaper_heartbeat = settings.reaper_heartbeat});
+    out.measurement = measure(root, gate_measure_options(settings));
     if (!launch.transcript_path.empty()) {
         ContextReading context = read_context_tokens(launch.transcript_path);
         out.measurement.context_tokens = context.tokens;
@@ -43,15 +54,19 @@ GateOutcome judge_launch(const GateSettings& settings, const LaunchContext& laun
             out.measurement.problems.push_back(std::move(*context.problem));
         }
     }
+    if (!settings.reserve || settings.cost == 0) {
+        out.notes = count_live_reservations(settings, root, out.measurement);
+        out.verdict = decide(out.measurement, settings);
+        return out;
+    }
+
     const std::uint64_t now = boottime_ms();
     const std::optional<std::uint64_t> caller_tasks = out.measurement.caller_tasks();
     const std::optional<std::string> name = ledger_name(root, out.measurement.pids_location);
     const std::string directory = state_directory(settings);
-
     if (!name) {
-        out.notes.push_back({"reservations", "the caller's cgroup directory cannot be identified"});
-    } else if (!settings.reserve || settings.cost == 0) {
-        out.notes = count_live_reservations(settings, root, out.measurement);
+        out.notes.push_back({"reservations", "the caller's cgroup directory cannot be identified; "
+                                             "nothing was recorded"});
     } else {
         // Read, decide and record under one lock, so concurrent launches see each other.
         const LedgerLock lock = LedgerLock::acquire(directory, *name, kLedgerLockTimeoutMs);

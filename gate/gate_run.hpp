@@ -27,6 +27,9 @@ struct LaunchContext {
 
 GateOutcome judge_launch(const GateSettings& settings, const LaunchContext& launch = {});
 
+// What the gate reads for a verdict: only what the verdict (and --json) needs.
+MeasureOptions gate_measure_options(const GateSettings& settings);
+
 // Counts the live reservations of the caller's cgroup into `measurement` (without the lock:
 // the ledger is only ever replaced whole); returns notes about ledger trouble.
 std::vector<Problem> count_live_reservations(const GateSettings& settings, const Root& root,

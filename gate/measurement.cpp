@@ -47,9 +47,7 @@ Measurement measure(const Root& root, const MeasureOptions& options) {
             PidsBudget budget = read_pids_budget(root, *pids.location);
             m.pids_levels = std::move(budget.levels);
             for (auto& problem : budget.problems) m.problems.push_back(std::move(problem));
-            m.tasks = read_task_counts(root, *pids.location);
-            // Unread thread counts would silently disable the thread warning: say so.
-            if (m.tasks.problem) m.problems.push_back(*m.tasks.problem);
+            if (options.count_processes) read_process_count(root, *pids.location, m.tasks);
             m.pids_location = std::move(pids.location);
         } else {
             m.pids_unavailable = std::move(pids.why_not);
@@ -78,6 +76,16 @@ Measurement measure(const Root& root, const MeasureOptions& options) {
         HostLimits host = read_host_limits(root);
         m.host_limits = std::move(host.limits);
         for (auto& problem : host.problems) m.problems.push_back(std::move(problem));
+    }
+
+    if (m.pids_location) {
+        const std::optional<std::uint64_t> own_tasks =
+            m.pids_levels.empty() ? std::nullopt : m.pids_levels.front().current;
+        const bool skip_threads = options.threads_needed_above &&
+                                  (!own_tasks || *own_tasks <= *options.threads_needed_above);
+        if (!skip_threads) read_thread_count(root, *m.pids_location, m.tasks);
+        // Unread task lists would silently disable the thread warning: say so.
+        if (m.tasks.problem) m.problems.push_back(*m.tasks.problem);
     }
     return m;
 }

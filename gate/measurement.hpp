@@ -42,6 +42,13 @@ inline constexpr std::string_view kReaperConfigPath = "/etc/spawngate/reaper.tom
 struct MeasureOptions {
     std::string_view reaper_heartbeat = kDefaultHeartbeatPath;
     bool memory_usage_of_caller = false;  // the status report shows usage without a limit
+    bool count_processes = true;          // cgroup.procs: reported, never judged
+    // For the gate's hot path: count threads only when the caller's pids.current is above this.
+    // Threads in a cgroup cannot outnumber the tasks of its subtree, so at or below it the
+    // thread warning cannot fire. Without a pids.current (the hierarchy's true root) the count
+    // is skipped too: the kernel builds and sorts the whole host's task list for that file, and
+    // the host limits (kernel.threads-max against every task) already judge the whole host.
+    std::optional<std::uint64_t> threads_needed_above;
 };
 
 // Reads everything the verdict needs, and nothing more.

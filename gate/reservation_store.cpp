@@ -36,17 +36,21 @@ std::uint64_t boottime_ms() {
 
 std::optional<std::string> ledger_name(const Root& root, const std::optional<CgroupLocation>& pids) {
     if (!pids) return std::string("ledger-host");
-    char path[4096];
+    if (pids->directory_inode != 0)
+        return "ledger-" + std::to_string(pids->directory_device) + "-" +
+               std::to_string(pids->directory_inode);
     struct stat info{};
-    if (!root.join(pids->directory(), path, sizeof path) || ::stat(path, &info) != 0) return std::nullopt;
+    if (::stat(root.join(pids->directory()).c_str(), &info) != 0) return std::nullopt;
     return "ledger-" + std::to_string(info.st_dev) + "-" + std::to_string(info.st_ino);
 }
 
 ReservationsRead read_reservations(const std::string& state_dir, const std::string& name,
                                    std::uint64_t now_ms) {
     const std::string where = state_dir + "/" + name;
+    // Most checks find no ledger: one failed open answers them. Only an existing ledger is worth
+    // the checks of its directory (owner, mode, no symlink) before it is believed.
     struct stat info{};
-    if (::lstat(state_dir.c_str(), &info) != 0 && errno == ENOENT) return {};  // never reserved
+    if (::lstat(where.c_str(), &info) != 0 && errno == ENOENT) return {};
     const StateDir dir = open_state_dir(state_dir, false);
     if (!dir.fd) return {{}, {dir.problem}};
     std::string text;

@@ -62,8 +62,10 @@ const char* heartbeat_state_name(HeartbeatState state) {
 
 StatusData collect_status(const Root& root, const GateSettings& settings) {
     StatusData data;
-    data.measurement =
-        measure(root, {.reaper_heartbeat = settings.reaper_heartbeat, .memory_usage_of_caller = true});
+    MeasureOptions options;
+    options.reaper_heartbeat = settings.reaper_heartbeat;
+    options.memory_usage_of_caller = true;
+    data.measurement = measure(root, options);
     for (auto& note : count_live_reservations(settings, root, data.measurement))
         data.measurement.problems.push_back(std::move(note));
     data.verdict = decide(data.measurement, settings);

@@ -19,11 +19,14 @@ bool has_magic(const char* path, long magic) {
     return ::statfs(path, &info) == 0 && static_cast<long>(info.f_type) == magic;
 }
 
-bool is_directory(const Root& root, std::string_view absolute) {
-    char path[4096];
+// True when `location`'s directory exists; records its identity while at it.
+bool directory_exists(const Root& root, CgroupLocation& location) {
     struct stat info{};
-    return root.join(absolute, path, sizeof path) && ::stat(path, &info) == 0 &&
-           S_ISDIR(info.st_mode);
+    if (::stat(root.join(location.directory()).c_str(), &info) != 0 || !S_ISDIR(info.st_mode))
+        return false;
+    location.directory_device = info.st_dev;
+    location.directory_inode = info.st_ino;
+    return true;
 }
 
 // `cgroup_path` relative to a mount whose root is `mount_root`; nullopt when the cgroup lies
@@ -81,7 +84,7 @@ std::optional<CgroupLocation> standard_v1(const Root& root, const CgroupMembersh
         CgroupLocation location{false, mount_point, line.path};
         // Without a cgroup namespace a container can see a host path that its mount does not
         // show; then only mountinfo knows the mount's root.
-        if (is_directory(root, location.directory())) return location;
+        if (directory_exists(root, location)) return location;
     }
     return std::nullopt;
 }
@@ -94,7 +97,7 @@ std::optional<CgroupLocation> standard_v2(const Root& root, const std::string& p
         if (!has_magic(point.c_str(), CGROUP2_SUPER_MAGIC)) continue;
         if (!unified_offers(root, point, controller)) return std::nullopt;
         CgroupLocation location{true, point, path};
-        if (is_directory(root, location.directory())) return location;
+        if (directory_exists(root, location)) return location;
     }
     return std::nullopt;
 }

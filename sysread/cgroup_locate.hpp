@@ -21,6 +21,10 @@ struct CgroupLocation {
     bool unified = false;     // cgroup2
     std::string mount_point;  // e.g. "/sys/fs/cgroup/pids"
     std::string path;         // the cgroup relative to the mount's root, "/" for the root itself
+    // The cgroup directory's identity (st_dev, st_ino) when locating already stat'ed it; 0 when
+    // not known. Keys the gate's reservation ledger without another stat.
+    unsigned long long directory_device = 0;
+    unsigned long long directory_inode = 0;
 
     // The directory of `cgroup_path` (a path relative to the mount root) below the mount point.
     std::string directory_of(std::string_view cgroup_path) const;

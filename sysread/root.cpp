@@ -37,12 +37,12 @@ std::string Root::join(std::string_view absolute) const {
 }
 
 UniqueFd Root::open_read(std::string_view absolute, int extra_flags) const {
-    char path[4096];
-    if (!join(absolute, path, sizeof path)) {
-        errno = ENAMETOOLONG;
-        return UniqueFd{};
-    }
-    return UniqueFd{::open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | extra_flags)};
+    const int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | extra_flags;
+    // A small stack buffer covers every real cgroup path; a bigger one would only push the
+    // stack onto fresh pages (a page fault each) in a process that lives for a millisecond.
+    char path[512];
+    if (join(absolute, path, sizeof path)) return UniqueFd{::open(path, flags)};
+    return UniqueFd{::open(join(absolute).c_str(), flags)};
 }
 
 }  // namespace spawngate

@@ -19,4 +19,9 @@ struct TaskCounts {
 
 TaskCounts read_task_counts(const Root& root, const CgroupLocation& location);
 
+// The two halves of read_task_counts, for callers that need only one (each is a full read of a
+// file that lists every member, so the gate skips what it does not need).
+void read_process_count(const Root& root, const CgroupLocation& location, TaskCounts& counts);
+void read_thread_count(const Root& root, const CgroupLocation& location, TaskCounts& counts);
+
 }  // namespace spawngate
