@@ -13,6 +13,13 @@ namespace {
 
 constexpr int kLedgerLockTimeoutMs = 500;
 
+// Re-reads the caller's own pids.current (one small read) for a decision taken under the lock.
+void refresh_caller_count(const Root& root, Measurement& measurement) {
+    if (measurement.pids_levels.empty() || !measurement.pids_levels.front().current) return;
+    if (const auto fresh = read_pids_current(root, measurement.pids_levels.front().directory))
+        measurement.pids_levels.front().current = fresh;
+}
+
 }  // namespace
 
 std::string state_directory(const GateSettings& settings) {
@@ -46,7 +53,7 @@ GateOutcome judge_launch(const GateSettings& settings, const LaunchContext& laun
     GateOutcome out;
     const Root root(settings.root);
     out.measurement = measure(root, gate_measure_options(settings));
-    if (!launch.transcript_path.empty()) {
+    if (launch.context_budget || !launch.transcript_path.empty()) {
         ContextReading context = read_context_tokens(launch.transcript_path);
         out.measurement.context_tokens = context.tokens;
         if (context.problem) {
@@ -60,8 +67,6 @@ GateOutcome judge_launch(const GateSettings& settings, const LaunchContext& laun
         return out;
     }
 
-    const std::uint64_t now = boottime_ms();
-    const std::optional<std::uint64_t> caller_tasks = out.measurement.caller_tasks();
     const std::optional<std::string> name = ledger_name(root, out.measurement.pids_location);
     const std::string directory = state_directory(settings);
     if (!name) {
@@ -70,6 +75,11 @@ GateOutcome judge_launch(const GateSettings& settings, const LaunchContext& laun
     } else {
         // Read, decide and record under one lock, so concurrent launches see each other.
         const LedgerLock lock = LedgerLock::acquire(directory, *name, kLedgerLockTimeoutMs);
+        // The clock and the caller's count are read under the lock: a launch that waited for
+        // it must not record an older time or baseline than the one that wrote before it.
+        const std::uint64_t now = boottime_ms();
+        refresh_caller_count(root, out.measurement);
+        const std::optional<std::uint64_t> caller_tasks = out.measurement.caller_tasks();
         ReservationsRead read = lock.held() ? lock.read(now) : read_reservations(directory, *name, now);
         if (!lock.held()) out.notes.push_back(lock.problem());
         out.measurement.reserved_tasks = outstanding_tasks(read.ledger, caller_tasks.value_or(0));

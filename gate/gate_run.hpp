@@ -23,6 +23,8 @@ struct GateOutcome {
 // What the hook said about the call being judged (nothing for a plain check).
 struct LaunchContext {
     std::string transcript_path;  // read for the context budget when set
+    bool context_budget = false;  // a subagent launch: judged even when the hook named no
+                                  // transcript (a missing one follows the failure policy)
 };
 
 GateOutcome judge_launch(const GateSettings& settings, const LaunchContext& launch = {});

@@ -34,8 +34,10 @@ HookAnswer run_hook(GateSettings settings, int input_fd) {
     }
     // The context budget guards subagent launches: each report lands in the parent's context.
     LaunchContext launch;
-    if (settings.hook == HookProtocol::ClaudePre && is_subagent_launch(input))
+    if (settings.hook == HookProtocol::ClaudePre && is_subagent_launch(input)) {
+        launch.context_budget = true;
         launch.transcript_path = input.transcript_path;
+    }
 
     const GateOutcome outcome = judge_launch(settings, launch);
     HookAnswer answer;

@@ -5,10 +5,6 @@
 
 namespace spawngate {
 
-namespace {
-
-// The length of the well-formed UTF-8 sequence starting text[0] (RFC 3629: no overlong forms,
-// no surrogates, nothing above U+10FFFF), or 0 when it is not one.
 std::size_t utf8_sequence_length(std::string_view text) {
     const auto at = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
     const unsigned char lead = at(0);
@@ -27,8 +23,6 @@ std::size_t utf8_sequence_length(std::string_view text) {
         if (at(i) < 0x80 || at(i) > 0xbf) return 0;
     return length;
 }
-
-}  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
     static constexpr char kHex[] = "0123456789abcdef";

@@ -40,6 +40,10 @@ private:
     bool need_comma_ = false;
 };
 
+// The length of the well-formed UTF-8 sequence starting text[0] (RFC 3629: no overlong forms,
+// no surrogates, nothing above U+10FFFF), or 0 when it is not one.
+std::size_t utf8_sequence_length(std::string_view text);
+
 // Appends `text` as a JSON string literal, escaping quotes, backslashes and control bytes.
 void append_json_string(std::string& out, std::string_view text);
 

@@ -10,6 +10,7 @@ namespace {
 
 constexpr std::string_view kHeader = "spawngate-ledger 1";
 constexpr std::size_t kMaxReservations = 4096;  // far beyond any real burst; bounds the work
+constexpr std::uint64_t kClockReadSlackMs = 5000;  // well above the 500 ms ledger lock wait
 
 // Splits `line` on single spaces into exactly fields.size() words.
 template <std::size_t N>
@@ -64,8 +65,12 @@ LedgerParse parse_ledger(std::string_view text) {
 }
 
 void prune_expired(Ledger& ledger, std::uint64_t now_ms) {
+    // Every launch reads its clock before it waits for the ledger lock, so a concurrent launch
+    // that read its clock after ours may still write the ledger before we read it: an entry a
+    // little "in the future" is live, and dropping it would lose that launch's reservation.
+    // Only entries far in the future come from before a reboot.
     std::erase_if(ledger.reservations, [now_ms](const Reservation& r) {
-        return r.expires_ms <= now_ms || r.created_ms > now_ms;
+        return r.expires_ms <= now_ms || r.created_ms > now_ms + kClockReadSlackMs;
     });
 }
 

@@ -42,8 +42,8 @@ struct LedgerParse {
 };
 LedgerParse parse_ledger(std::string_view text);
 
-// Drops expired reservations and any created in the future (a file from before a reboot or
-// written by hand), so a stale ledger never blocks for longer than one expiry.
+// Drops expired reservations and any created more than a few seconds in the future (a file from
+// before a reboot or written by hand), so a stale ledger never blocks for longer than one expiry.
 void prune_expired(Ledger& ledger, std::uint64_t now_ms);
 
 // Tasks reserved and not yet visible in `current_tasks` (see the formula above).

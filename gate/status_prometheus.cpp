@@ -1,6 +1,9 @@
 #include "status_prometheus.hpp"
 
+#include <algorithm>
 #include <cstdio>
+
+#include "json_writer.hpp"
 
 namespace spawngate {
 namespace {
@@ -29,8 +32,15 @@ std::string label(const char* name, std::string_view value) {
 
 std::string prometheus_label(std::string_view value) {
     std::string escaped;
-    for (const char c : value) {
-        if (c == '\\') escaped += "\\\\";
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        const char c = value[i];
+        if (static_cast<unsigned char>(c) >= 0x80) {
+            // Label values must be UTF-8 or the collector rejects the whole file; cgroup names
+            // are bytes, so a byte that starts no valid sequence becomes U+FFFD.
+            const std::size_t length = utf8_sequence_length(value.substr(i));
+            escaped += length == 0 ? std::string_view("\xef\xbf\xbd") : value.substr(i, length);
+            if (length > 0) i += length - 1;
+        } else if (c == '\\') escaped += "\\\\";
         else if (c == '"') escaped += "\\\"";
         else if (c == '\n') escaped += "\\n";
         else escaped += c;
@@ -47,14 +57,17 @@ std::string status_prometheus(const StatusData& data) {
     out.family("spawngate_pids_max", "gauge", "The level's pids.max; absent where the level has no limit.");
     for (const auto& level : m.pids_levels)
         if (level.max) out.sample("spawngate_pids_max", label("cgroup", level.cgroup), static_cast<double>(*level.max));
+    // Each family's samples follow its TYPE line as one group (the text format requires it).
+    const std::size_t histories = std::min(m.pids_levels.size(), data.histories.size());
     out.family("spawngate_pids_peak", "gauge", "pids.peak of the level, where the kernel has it.");
+    for (std::size_t i = 0; i < histories; ++i)
+        if (data.histories[i].peak)
+            out.sample("spawngate_pids_peak", label("cgroup", m.pids_levels[i].cgroup), static_cast<double>(*data.histories[i].peak));
     out.family("spawngate_pids_max_events_total", "counter", "Forks refused at the level's limit (pids.events max).");
-    for (std::size_t i = 0; i < m.pids_levels.size() && i < data.histories.size(); ++i) {
-        const std::string labels = label("cgroup", m.pids_levels[i].cgroup);
-        if (data.histories[i].peak) out.sample("spawngate_pids_peak", labels, static_cast<double>(*data.histories[i].peak));
+    for (std::size_t i = 0; i < histories; ++i)
         if (data.histories[i].max_events)
-            out.sample("spawngate_pids_max_events_total", labels, static_cast<double>(*data.histories[i].max_events));
-    }
+            out.sample("spawngate_pids_max_events_total", label("cgroup", m.pids_levels[i].cgroup),
+                       static_cast<double>(*data.histories[i].max_events));
     out.family("spawngate_host_tasks", "gauge", "Tasks counted against each host-wide limit.");
     for (const auto& host : m.host_limits)
         out.sample("spawngate_host_tasks", label("limit", host.name), static_cast<double>(host.current));

@@ -26,10 +26,11 @@ public:
         return true;
     }
     bool number_integer(number_integer_t value) override {
-        return value < 0 ? true : number(static_cast<std::uint64_t>(value));
+        if (value < 0) return not_a_count();
+        return number(static_cast<std::uint64_t>(value));
     }
     bool number_unsigned(number_unsigned_t value) override { return number(value); }
-    bool number_float(number_float_t, const string_t&) override { return true; }
+    bool number_float(number_float_t, const string_t&) override { return not_a_count(); }
     bool string(string_t&) override { return true; }
     bool binary(binary_t&) override { return true; }
     bool start_object(std::size_t) override {
@@ -58,14 +59,27 @@ public:
     }
 
     std::optional<std::uint64_t> tokens() const {
-        if (sidechain_ || !saw_input_) return std::nullopt;
-        return input_ + cache_creation_ + cache_read_;
+        if (sidechain_ || !saw_input_ || garbage_) return std::nullopt;
+        // Saturating: absurd counts must read as a full context, never wrap to a small one.
+        std::uint64_t total = input_;
+        for (const std::uint64_t part : {cache_creation_, cache_read_})
+            total = part > UINT64_MAX - total ? UINT64_MAX : total + part;
+        return total;
     }
 
 private:
     static constexpr int kTracked = 4;
     bool in_usage() const {
         return depth_ == 3 && key_at_[1] == "message" && key_at_[2] == "usage";
+    }
+    // A negative or fractional token count is garbage, not "none": the line is not believed
+    // (an earlier line's usage is used), rather than yielding a smaller context than it says.
+    bool not_a_count() {
+        const std::string& name = key_at_[3];
+        if (in_usage() && (name == "input_tokens" || name == "cache_creation_input_tokens" ||
+                           name == "cache_read_input_tokens"))
+            garbage_ = true;
+        return true;
     }
     bool number(std::uint64_t value) {
         if (!in_usage()) return true;
@@ -84,6 +98,7 @@ private:
     int depth_ = 0;
     bool sidechain_ = false;
     bool saw_input_ = false;
+    bool garbage_ = false;
     std::uint64_t input_ = 0, cache_creation_ = 0, cache_read_ = 0;
 };
 

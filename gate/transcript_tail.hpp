@@ -17,7 +17,8 @@
 namespace spawngate {
 
 // The context tokens recorded on one transcript line; nullopt when the line carries no usage
-// (a user line, a tool result) or belongs to a subagent's side chain.
+// (a user line, a tool result), belongs to a subagent's side chain, or has a negative or
+// fractional count (garbage is not believed; the reader falls back to an earlier line).
 std::optional<std::uint64_t> parse_usage_line(std::string_view line);
 
 struct ContextReading {

@@ -131,7 +131,8 @@ std::string block_guidance(const Verdict& verdict, const GateSettings& settings)
     if (limit->reserved) {
         text += "  " + std::to_string(limit->reserved) +
                 " of those tasks are reserved by launches admitted moments ago (--reserve) that "
-                "have not appeared yet; reservations expire after at most a minute\n";
+                "have not appeared yet; reservations expire after at most " +
+                std::to_string(settings.reservation_ttl_s) + " s\n";
     }
     if (limit->kind == JudgedLimit::Kind::Context) {
         text += "  what to do: finish or compact this session (/compact) before launching more "

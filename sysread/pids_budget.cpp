@@ -54,6 +54,12 @@ PidsBudget read_pids_budget(const Root& root, const CgroupLocation& location) {
     return budget;
 }
 
+std::optional<std::uint64_t> read_pids_current(const Root& root, const std::string& directory) {
+    std::array<char, 64> buffer;
+    const ReadResult read = read_file(root, directory + "/pids.current", buffer);
+    return read.ok() ? parse_u64(read.text) : std::nullopt;
+}
+
 PidsHistory read_pids_history(const Root& root, const std::string& directory) {
     PidsHistory history;
     std::array<char, 256> buffer;

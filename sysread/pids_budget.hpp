@@ -29,6 +29,9 @@ struct PidsBudget {
 // has none; v2 levels whose parent has not enabled pids have none); a garbage one is a problem.
 PidsBudget read_pids_budget(const Root& root, const CgroupLocation& location);
 
+// pids.current of one cgroup directory; nullopt when unreadable or not a number.
+std::optional<std::uint64_t> read_pids_current(const Root& root, const std::string& directory);
+
 // pids.peak and the "max" counter of pids.events (fork failures at this limit), where the kernel
 // has them (pids.peak: 6.1+ on v2, 6.8+ on v1).
 struct PidsHistory {

@@ -21,3 +21,20 @@ target_compile_definitions(gate_cli_tests PRIVATE SPAWNGATE_PATH="$<TARGET_FILE:
                            $<$<BOOL:${SPAWNGATE_SANITIZE}>:SPAWNGATE_SANITIZED=1>)
 add_dependencies(gate_cli_tests spawngate)
 gtest_discover_tests(gate_cli_tests TEST_PREFIX "gate_cli." DISCOVERY_TIMEOUT 30)
+
+# The gate's recent features: reservations, context budget, Gemini and Codex hooks, the reaper's
+# heartbeat and Prometheus metrics; unit tests and the built executable on fixture trees.
+add_executable(gate_feature_tests
+    gate/context_budget_cli_test.cpp
+    gate/heartbeat_gate_test.cpp
+    gate/hook_gemini_codex_test.cpp
+    gate/prometheus_test.cpp
+    gate/reservation_ledger_test.cpp
+    gate/reservations_cli_test.cpp
+    gate/transcript_tail_test.cpp
+)
+target_link_libraries(gate_feature_tests PRIVATE spawngate_testkit gate_core
+                      nlohmann_json::nlohmann_json GTest::gtest_main)
+target_compile_definitions(gate_feature_tests PRIVATE SPAWNGATE_PATH="$<TARGET_FILE:spawngate>")
+add_dependencies(gate_feature_tests spawngate)
+gtest_discover_tests(gate_feature_tests TEST_PREFIX "gate_feature." DISCOVERY_TIMEOUT 30)
