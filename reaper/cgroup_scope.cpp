@@ -23,7 +23,9 @@ int init_libcgroup() {
     return status;
 }
 
-std::string libcgroup_error(int code) { return ::cgroup_strerror(code); }
+std::string libcgroup_error(int code) {
+    return ::cgroup_strerror(code);
+}
 
 // Adds the tasks of one cgroup (a path relative to the hierarchy's root).
 int add_tasks(const std::string& cgroup, std::unordered_set<pid_t>& pids) {
@@ -53,7 +55,8 @@ std::optional<std::string> own_pids_cgroup(const Root& root) {
 ScopeMembers list_scope_members(const CgroupScope& scope, const Root& root) {
     ScopeMembers members;
     if (!root.is_system_root()) {
-        members.problem = {"cgroup", "cgroup scopes are listed with libcgroup and need the system root"};
+        members.problem = {"cgroup",
+                           "cgroup scopes are listed with libcgroup and need the system root"};
         return members;
     }
     std::string base = scope.path;
@@ -82,17 +85,21 @@ ScopeMembers list_scope_members(const CgroupScope& scope, const Root& root) {
     cgroup_file_info info{};
     int base_level = 0;
     int status = ::cgroup_walk_tree_begin(kController, base.c_str(), 0, &walk, &info, &base_level);
-    // libcgroup's iterators.h warns that end() after a failed begin() may crash: only after success.
+    // libcgroup's iterators.h warns that end() after a failed begin() may crash: only after
+    // success.
     if (status != 0) {
-        members.problem = {mount_point + base, "cannot walk the cgroup: " + libcgroup_error(status)};
+        members.problem = {mount_point + base,
+                           "cannot walk the cgroup: " + libcgroup_error(status)};
         return members;
     }
     while (status == 0) {
         if (info.type == CGROUP_FILE_TYPE_DIR && info.full_path) {
             std::string relative = info.full_path;
-            relative = relative.size() > mount_point.size() ? relative.substr(mount_point.size()) : "/";
+            relative =
+                relative.size() > mount_point.size() ? relative.substr(mount_point.size()) : "/";
             while (relative.size() > 1 && relative.back() == '/') relative.pop_back();
-            if (const int tasks = add_tasks(relative, pids); tasks != 0 && tasks != ECGROUPNOTEXIST) {
+            if (const int tasks = add_tasks(relative, pids);
+                tasks != 0 && tasks != ECGROUPNOTEXIST) {
                 status = tasks;
                 break;
             }
@@ -101,7 +108,8 @@ ScopeMembers list_scope_members(const CgroupScope& scope, const Root& root) {
     }
     ::cgroup_walk_tree_end(&walk);
     if (status != ECGEOF) {
-        members.problem = {mount_point + base, "cannot list the cgroup's tasks: " + libcgroup_error(status)};
+        members.problem = {mount_point + base,
+                           "cannot list the cgroup's tasks: " + libcgroup_error(status)};
         return members;
     }
     members.pids = std::move(pids);

@@ -5,12 +5,12 @@
 namespace spawngate {
 
 enum ExitCode : int {
-    kExitOk = 0,             // cycle ran; nothing failed (also: another reaper holds the lock)
-    kExitKillFailed = 1,     // a victim could not be signalled or survived SIGKILL
-    kExitConfigError = 2,    // the config is invalid (message names the rule, key and line)
-    kExitUsage = 3,          // bad command line, or `match` with an unknown rule
-    kExitCannotRun = 4,      // /proc unreadable, or the lock/state directory unusable
-    kExitReportFailed = 5,   // reaping went fine but the log, heartbeat or state was not written
+    kExitOk = 0,            // cycle ran; nothing failed (also: another reaper holds the lock)
+    kExitKillFailed = 1,    // a victim could not be signalled or survived SIGKILL
+    kExitConfigError = 2,   // the config is invalid (message names the rule, key and line)
+    kExitUsage = 3,         // bad command line, or `match` with an unknown rule
+    kExitCannotRun = 4,     // /proc unreadable, or the lock/state directory unusable
+    kExitReportFailed = 5,  // reaping went fine; log, heartbeat, metrics or state not written
 };
 
 }  // namespace spawngate

@@ -14,8 +14,10 @@
 
 #include "default_config.hpp"
 #include "exit_codes.hpp"
+#include "pidfd.hpp"
 #include "quantities.hpp"
 #include "reap_cycle.hpp"
+#include "reap_metrics.hpp"
 #include "reaper_heartbeat.hpp"
 #include "reaper_lock.hpp"
 
@@ -34,6 +36,7 @@ struct Arguments {
     std::string heartbeat_path = std::string(kDefaultHeartbeatPath);
     std::string state_path = std::string(kDefaultStatePath);
     std::string interval = "2m";
+    std::string metrics_path;  // empty: none
     bool quiet = false;
     bool no_pidfd = false;
     std::string match_rule;
@@ -67,12 +70,13 @@ CycleOptions cycle_options(const Arguments& arguments) {
     options.log_path = arguments.log_path;
     // A dry run changes nothing, not even the respawn counts.
     options.state_path = arguments.dry_run ? std::string() : arguments.state_path;
-    options.summary_to_stderr = !arguments.quiet;
+    options.summary_to_stderr = true;  // every intervention gets its line; --quiet drops the rest
     return options;
 }
 
 int report_exit_code(const CycleReport& report) {
-    for (const Problem& problem : report.problems) std::cerr << "spawnreaper: warning: " << problem.text() << "\n";
+    for (const Problem& problem : report.problems)
+        std::cerr << "spawnreaper: warning: " << problem.text() << "\n";
     if (report.cannot_run) return kExitCannotRun;
     if (report.failed > 0) return kExitKillFailed;
     if (!report.problems.empty()) return kExitReportFailed;
@@ -88,13 +92,24 @@ std::uint64_t now_unix_s() {
 // One cycle plus its heartbeat; returns the exit code for this cycle.
 int cycle_once(const ReaperConfig& config, const Arguments& arguments, std::uint64_t interval_ms,
                std::uint64_t cycle_number) {
+    if (!arguments.no_pidfd && !arguments.dry_run && !pidfd_supported() && cycle_number == 1)
+        std::cerr
+            << "spawnreaper: this kernel has no pidfds (pidfd_open: ENOSYS, before Linux 5.3); "
+               "signalling with kill(2) right after a fresh start-time check instead\n";
     const CycleReport report = run_reap_cycle(config, cycle_options(arguments));
     if (!arguments.quiet)
-        std::cerr << "spawnreaper: cycle " << cycle_number << ": " << report.processes_scanned << " processes, "
-                  << (arguments.dry_run ? report.would_reap : report.reaped) << (arguments.dry_run ? " would be reaped" : " reaped")
-                  << ", " << report.failed << " failed, " << report.spared << " spared, " << report.suppressed
+        std::cerr << "spawnreaper: cycle " << cycle_number << ": " << report.processes_scanned
+                  << " processes, " << (arguments.dry_run ? report.would_reap : report.reaped)
+                  << (arguments.dry_run ? " would be reaped" : " reaped") << ", " << report.failed
+                  << " failed, " << report.spared << " spared, " << report.suppressed
                   << " suppressed (" << report.duration_us / 1000 << " ms)\n";
     int code = report_exit_code(report);
+    if (!arguments.dry_run && !arguments.metrics_path.empty() && !report.cannot_run)
+        if (const Problem problem = write_metrics(arguments.metrics_path, report, now_unix_s());
+            !problem.what.empty()) {
+            std::cerr << "spawnreaper: warning: metrics not written: " << problem.text() << "\n";
+            if (code == kExitOk) code = kExitReportFailed;
+        }
     if (!arguments.dry_run && !arguments.heartbeat_path.empty() && !report.cannot_run) {
         ReaperHeartbeat heartbeat;
         heartbeat.time_unix_s = now_unix_s();
@@ -103,7 +118,8 @@ int cycle_once(const ReaperConfig& config, const Arguments& arguments, std::uint
         heartbeat.cycle = cycle_number;
         heartbeat.reaped = report.reaped;
         heartbeat.failed = report.failed;
-        if (const Problem problem = write_heartbeat(arguments.heartbeat_path, heartbeat); !problem.what.empty()) {
+        if (const Problem problem = write_heartbeat(arguments.heartbeat_path, heartbeat);
+            !problem.what.empty()) {
             std::cerr << "spawnreaper: warning: heartbeat not written: " << problem.text() << "\n";
             if (code == kExitOk) code = kExitReportFailed;
         }
@@ -111,25 +127,38 @@ int cycle_once(const ReaperConfig& config, const Arguments& arguments, std::uint
     return code;
 }
 
+// A name or command line for the terminal: control characters (a newline in a hostile name
+// could forge a line of this listing) become '?'.
+std::string printable(std::string text) {
+    for (char& c : text)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+    return text;
+}
+
 int run_match(const ReaperConfig& config, const Arguments& arguments) {
     const Rule* rule = config.find_rule(arguments.match_rule);
     if (!rule) {
-        std::cerr << "spawnreaper: no rule named '" << arguments.match_rule << "' in " << config.source << "; rules:";
+        std::cerr << "spawnreaper: no rule named '" << arguments.match_rule << "' in "
+                  << config.source << "; rules:";
         for (const Rule& known : config.rules) std::cerr << " " << known.name;
         std::cerr << "\n";
         return kExitUsage;
     }
     std::vector<Problem> problems;
-    const std::vector<Decision> matches = match_now(config, *rule, cycle_options(arguments), problems);
-    for (const Problem& problem : problems) std::cerr << "spawnreaper: warning: " << problem.text() << "\n";
+    const std::vector<Decision> matches =
+        match_now(config, *rule, cycle_options(arguments), problems);
+    for (const Problem& problem : problems)
+        std::cerr << "spawnreaper: warning: " << problem.text() << "\n";
     std::cout << "rule " << rule->name << " matches " << matches.size() << " process"
               << (matches.size() == 1 ? "" : "es") << " now\n";
     for (const Decision& match : matches) {
-        std::cout << "  pid " << match.victim.pid << " (" << match.victim.name << ") age "
-                  << match.victim.age_ms / 1000 << "s";
-        if (match.kind == DecisionKind::Spared) std::cout << " [spared: " << describe(match.spared_by) << "]";
-        std::cout << "\n    why: " << match.reason << "\n";
-        if (match.victim.cmdline) std::cout << "    cmdline: " << *match.victim.cmdline << "\n";
+        std::cout << "  pid " << match.victim.pid << " (" << printable(match.victim.name)
+                  << ") age " << match.victim.age_ms / 1000 << "s";
+        if (match.kind == DecisionKind::Spared)
+            std::cout << " [spared: " << describe(match.spared_by) << "]";
+        std::cout << "\n    why: " << printable(match.reason) << "\n";
+        if (match.victim.cmdline)
+            std::cout << "    cmdline: " << printable(*match.victim.cmdline) << "\n";
         if (!match.descendants.empty())
             std::cout << "    with " << match.descendants.size() << " descendant"
                       << (match.descendants.size() == 1 ? "" : "s") << "\n";
@@ -150,7 +179,8 @@ int run_watch(const ReaperConfig& config, const Arguments& arguments, std::uint6
     for (std::uint64_t cycle = 1;; ++cycle) {
         const int code = cycle_once(config, arguments, interval_ms, cycle);
         if (code == kExitCannotRun || code == kExitKillFailed) worst = code;
-        const timespec wait{static_cast<time_t>(interval_ms / 1000), static_cast<long>(interval_ms % 1000) * 1'000'000};
+        const timespec wait{static_cast<time_t>(interval_ms / 1000),
+                            static_cast<long>(interval_ms % 1000) * 1'000'000};
         const int got = sigtimedwait(&stop_signals, nullptr, &wait);
         if (got > 0) {
             if (!arguments.quiet) std::cerr << "spawnreaper: stopping on signal " << got << "\n";
@@ -165,26 +195,36 @@ int run_watch(const ReaperConfig& config, const Arguments& arguments, std::uint6
 int main(int argc, char** argv) {
     using namespace spawngate;
     Arguments arguments;
-    CLI::App app{"spawnreaper: ends stale deploy, orphaned interpreter and leaking worker processes, "
-                 "safely, and logs every intervention"};
+    CLI::App app{
+        "spawnreaper: ends stale deploy, orphaned interpreter and leaking worker processes, "
+        "safely, and logs every intervention"};
     auto* once = app.add_flag("--once", arguments.once, "Run one cycle and exit (the default)");
     app.add_option("--watch", arguments.watch, "Run a cycle every DURATION (e.g. 2m) until stopped")
         ->excludes(once);
     app.add_flag("--dry-run", arguments.dry_run, "Decide and log every decision, send no signal");
-    app.add_option("--config", arguments.config_path,
-                   "Rules file (default /etc/spawngate/reaper.toml; built-in defaults when it is absent)");
-    app.add_option("--log", arguments.log_path, "JSON-lines log; empty string: none")->capture_default_str();
-    app.add_option("--lock", arguments.lock_path, "Lock file: one acting reaper at a time")->capture_default_str();
-    app.add_option("--heartbeat", arguments.heartbeat_path, "Heartbeat file written every cycle; empty: none")
+    app.add_option(
+        "--config", arguments.config_path,
+        "Rules file (default /etc/spawngate/reaper.toml; built-in defaults when it is absent)");
+    app.add_option("--log", arguments.log_path, "JSON-lines log; empty string: none")
         ->capture_default_str();
-    app.add_option("--state", arguments.state_path, "Respawn-loop state file; empty: none")->capture_default_str();
+    app.add_option("--lock", arguments.lock_path, "Lock file: one acting reaper at a time")
+        ->capture_default_str();
+    app.add_option("--heartbeat", arguments.heartbeat_path,
+                   "Heartbeat file written every cycle; empty: none")
+        ->capture_default_str();
+    app.add_option("--state", arguments.state_path, "Respawn-loop state file; empty: none")
+        ->capture_default_str();
     app.add_option("--interval", arguments.interval,
                    "With --once: how often the timer runs it, recorded in the heartbeat")
         ->capture_default_str();
-    app.add_flag("--quiet", arguments.quiet, "No per-decision summary on stderr");
+    app.add_option("--metrics", arguments.metrics_path,
+                   "Write node_exporter textfile metrics (decisions by rule and outcome) to FILE");
+    app.add_flag("--quiet", arguments.quiet,
+                 "Only the per-decision lines and warnings on stderr, no per-cycle count");
     app.add_flag("--no-pidfd", arguments.no_pidfd,
                  "Use kill(2) after a start-time check instead of pidfds (what old kernels get)");
-    auto* match = app.add_subcommand("match", "List what a rule matches now, and why; acts on nothing");
+    auto* match =
+        app.add_subcommand("match", "List what a rule matches now, and why; acts on nothing");
     match->add_option("rule", arguments.match_rule, "Rule name")->required();
     match->fallthrough();
     try {
@@ -194,9 +234,11 @@ int main(int argc, char** argv) {
         return code == 0 ? kExitOk : kExitUsage;
     }
 
-    const auto interval_ms = parse_duration_ms(arguments.watch.empty() ? arguments.interval : arguments.watch);
+    const auto interval_ms =
+        parse_duration_ms(arguments.watch.empty() ? arguments.interval : arguments.watch);
     if (!interval_ms || *interval_ms < 1000) {
-        std::cerr << "spawnreaper: the interval must be a duration of at least 1s, like 2m or 90s\n";
+        std::cerr
+            << "spawnreaper: the interval must be a duration of at least 1s, like 2m or 90s\n";
         return kExitUsage;
     }
     const auto config = load_config(arguments);
@@ -209,7 +251,8 @@ int main(int argc, char** argv) {
         lock = try_lock_reaper(arguments.lock_path);
         if (lock.state == ReaperLock::State::Busy) {
             std::cerr << "spawnreaper: another reaper"
-                      << (lock.holder ? " (pid " + std::to_string(lock.holder) + ")" : std::string())
+                      << (lock.holder ? " (pid " + std::to_string(lock.holder) + ")"
+                                      : std::string())
                       << " holds " << arguments.lock_path << " and is acting; nothing to do\n";
             return kExitOk;
         }

@@ -13,7 +13,7 @@
 namespace spawngate {
 
 class Pattern {
-public:
+  public:
     // Compiles `source`; on failure returns nullopt and sets `error` to regerror's message.
     static std::optional<Pattern> compile(const std::string& source, std::string& error);
 
@@ -24,7 +24,7 @@ public:
     // every one of a handful of unrelated strings: such a pattern would select every process.
     bool matches_everything() const;
 
-private:
+  private:
     struct Compiled {
         regex_t regex{};
         ~Compiled() { ::regfree(&regex); }

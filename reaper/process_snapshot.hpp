@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "boot_time.hpp"
+#include "pattern.hpp"
 #include "problem.hpp"
 #include "proc_status.hpp"
 #include "root.hpp"
@@ -20,7 +21,9 @@
 namespace spawngate {
 
 struct ProcessInfo {
-    // From stat, for every process.
+    // From stat, for every process read in full (stat_read); a process ruled out by its name
+    // alone has only pid and name.
+    bool stat_read = false;
     pid_t pid = 0;
     pid_t ppid = 0;
     pid_t session = 0;
@@ -32,8 +35,10 @@ struct ProcessInfo {
     std::uint64_t age_ms = 0;
     std::uint64_t threads = 0;
 
-    // Details, read only for candidates; absent when not read or unreadable.
-    bool details_read = false;
+    // Details, read only for candidates, each at most once; absent when unreadable.
+    bool status_read = false;
+    bool cmdline_read = false;
+    bool exe_read = false;
     std::optional<uid_t> uid;
     std::optional<AnonMemory> anon_memory;
     std::optional<std::string> cmdline;
@@ -43,24 +48,33 @@ struct ProcessInfo {
 };
 
 struct Snapshot {
-    std::vector<ProcessInfo> processes;  // ascending pid
+    std::vector<ProcessInfo> processes;            // ascending pid
     std::unordered_map<pid_t, std::size_t> index;  // pid -> position
-    std::optional<Problem> problem;  // /proc unreadable: the cycle cannot run
+    std::optional<Problem> problem;                // /proc unreadable: the cycle cannot run
+    bool complete = true;                          // every process's stat was read
 
     const ProcessInfo* find(pid_t pid) const;
     ProcessInfo* find(pid_t pid);
 };
 
 // Reads stat for every process below `root`. Processes that vanish mid-scan are left out.
-Snapshot scan_processes(const Root& root, const BootClock& clock);
+//
+// With `name_filter`, the scan first reads each process's comm (half the cost of stat) and reads
+// stat only where the name matches one of the patterns; the others keep pid and name, and the
+// snapshot is not `complete`. Use it only when every rule has a process_name pattern.
+Snapshot scan_processes(const Root& root, const BootClock& clock,
+                        const std::vector<const Pattern*>* name_filter = nullptr);
 
-struct DetailsWanted {
-    bool cmdline = false;
-    bool exe = false;
-};
+// Reads the stat of one process of the snapshot if not read yet; false when it is gone.
+bool ensure_stat(const Root& root, const BootClock& clock, Snapshot& snapshot, pid_t pid);
 
-// Reads status (always), and cmdline/exe when wanted, for one process. A process that vanished
-// keeps details_read = false.
-void read_details(const Root& root, ProcessInfo& process, DetailsWanted wanted);
+// Reads every stat not read yet (descendants need every process's parent).
+void complete_scan(const Root& root, const BootClock& clock, Snapshot& snapshot);
+
+// Each reads one file of one process, once; a process that vanished keeps the detail absent.
+void read_cmdline(const Root& root, ProcessInfo& process);
+void read_exe(const Root& root, ProcessInfo& process);
+// status (user, memory, threads), cmdline and exe: everything a decision and its log line need.
+void read_details(const Root& root, ProcessInfo& process);
 
 }  // namespace spawngate

@@ -32,8 +32,8 @@ std::optional<std::uint64_t> scaled(std::string_view number, std::uint64_t facto
 }  // namespace
 
 std::optional<std::uint64_t> parse_duration_ms(std::string_view text) {
-    static constexpr std::array<std::pair<std::string_view, std::uint64_t>, 5> kUnits{{
-        {"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}, {"d", 86'400'000}}};
+    static constexpr std::array<std::pair<std::string_view, std::uint64_t>, 5> kUnits{
+        {{"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}, {"d", 86'400'000}}};
     const Split split = split_number(text);
     for (const auto& [unit, factor] : kUnits)
         if (split.unit == unit) return scaled(split.number, factor);

@@ -1,12 +1,13 @@
 #include "reap_act.hpp"
 
 #include <poll.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstring>
-#include <algorithm>
 #include <optional>
 #include <thread>
 
@@ -32,19 +33,50 @@ bool same_live_process(const Root& root, const ProcessRef& target) {
 // One target being reaped.
 struct Victim {
     TargetResult result;
-    PidFd pidfd;              // when using pidfds
-    bool pending = false;     // signalled and not yet seen to exit
+    PidFd pidfd;           // when using pidfds
+    bool pending = false;  // signalled and not yet seen to exit
     bool exited = false;
+    bool killed_after_grace = false;  // SIGKILL went out after the grace
 };
 
+// Sets the outcome of a target that was held: exited, killed, or still alive after SIGKILL.
+void finish(Victim& victim, std::uint64_t grace_ms, const ActOptions& options,
+            Clock::time_point started) {
+    TargetResult& result = victim.result;
+    if (result.outcome != Outcome::DryRun) return;  // vanished or failed: already told
+    if (victim.exited) {
+        if (result.elapsed_ms == 0) result.elapsed_ms = ms_since(started);
+        if (result.signals_sent.empty()) {
+            result.outcome = Outcome::ExitedAfterSignal;
+            result.detail = "exited before its own signal, once its descendants were signalled";
+        } else if (victim.killed_after_grace) {
+            result.outcome = Outcome::KilledAfterGrace;
+            result.detail = "ignored " + result.signals_sent.front() + "; killed after the " +
+                            std::to_string(grace_ms) + " ms grace";
+        } else {
+            result.outcome = Outcome::ExitedAfterSignal;
+            result.detail = "exited after " + result.signals_sent.back() + " in " +
+                            std::to_string(result.elapsed_ms) + " ms";
+        }
+        return;
+    }
+    result.outcome = Outcome::Failed;
+    result.error = ETIMEDOUT;
+    result.detail = "still alive " + std::to_string(options.kill_wait_ms) +
+                    " ms after SIGKILL (uninterruptible sleep?)";
+}
+
 class Reaper {
-public:
+  public:
     Reaper(const Root& root, const ActOptions& options)
         : root_(root), options_(options), use_pidfd_(options.use_pidfd && pidfd_supported()) {}
 
     // Opens and identity-checks one target; false when it is gone already.
     bool hold(Victim& victim) const {
         const ProcessRef& target = victim.result.target;
+        // Deciding already excludes these; acting refuses them again, whatever the caller passes.
+        if (target.pid <= 1 || target.pid == ::getpid() || target.pid == ::getppid())
+            return failed(victim, EPERM, "signalling PID 1, the reaper or its parent (refused)");
         if (use_pidfd_) {
             int error = 0;
             victim.pidfd = PidFd::open(target.pid, error);
@@ -67,11 +99,14 @@ public:
             error = victim.pidfd.send_signal(signal);
         } else {
             // Fallback: a fresh start-time check immediately before kill(2).
-            if (!same_live_process(root_, target)) return victim.result.signals_sent.empty() ? vanished(victim) : exited(victim);
+            if (!same_live_process(root_, target)) return exited(victim);
             if (::kill(target.pid, signal) != 0) error = errno;
         }
-        if (error == ESRCH) return victim.result.signals_sent.empty() ? vanished(victim) : exited(victim);
-        if (error != 0) return failed(victim, error, std::string("sending SIG") + signal_name(signal));
+        // Held and identity-checked, now gone: it exited on its own, typically because the
+        // descendants signalled just before it were what it was waiting for.
+        if (error == ESRCH) return exited(victim);
+        if (error != 0)
+            return failed(victim, error, std::string("sending SIG") + signal_name(signal));
         victim.result.signals_sent.emplace_back(signal_name(signal));
         victim.pending = true;
         return true;
@@ -83,7 +118,8 @@ public:
     }
 
     // Waits until every pending victim has exited or the deadline passes.
-    void wait_all(std::vector<Victim>& victims, Clock::time_point deadline, Clock::time_point started) const {
+    void wait_all(std::vector<Victim>& victims, Clock::time_point deadline,
+                  Clock::time_point started) const {
         for (;;) {
             std::vector<pollfd> watches;
             std::vector<Victim*> watched;
@@ -101,16 +137,19 @@ public:
             if (watched.empty()) return;
             const auto now = Clock::now();
             if (now >= deadline) return;
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
+            const auto left =
+                std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
             if (use_pidfd_) {
-                ::poll(watches.data(), watches.size(), static_cast<int>(std::max<long long>(left, 1)));
+                ::poll(watches.data(), watches.size(),
+                       static_cast<int>(std::max<long long>(left, 1)));
             } else {
-                std::this_thread::sleep_for(std::chrono::milliseconds(std::min<long long>(left, 10)));
+                std::this_thread::sleep_for(
+                    std::chrono::milliseconds(std::min<long long>(left, 10)));
             }
         }
     }
 
-private:
+  private:
     const Root& root_;
     const ActOptions& options_;
     bool use_pidfd_;
@@ -137,11 +176,16 @@ private:
 
 const char* outcome_name(Outcome outcome) {
     switch (outcome) {
-        case Outcome::DryRun: return "dry_run";
-        case Outcome::ExitedAfterSignal: return "exited_after_signal";
-        case Outcome::KilledAfterGrace: return "killed_after_grace";
-        case Outcome::VanishedBeforeSignal: return "vanished_before_signal";
-        case Outcome::Failed: return "failed";
+        case Outcome::DryRun:
+            return "dry_run";
+        case Outcome::ExitedAfterSignal:
+            return "exited_after_signal";
+        case Outcome::KilledAfterGrace:
+            return "killed_after_grace";
+        case Outcome::VanishedBeforeSignal:
+            return "vanished_before_signal";
+        case Outcome::Failed:
+            return "failed";
     }
     return "unknown";
 }
@@ -151,7 +195,8 @@ const char* signal_method(const ActOptions& options) {
 }
 
 std::vector<TargetResult> reap_targets(const Root& root, const std::vector<ProcessRef>& targets,
-                                       int signal, std::uint64_t grace_ms, const ActOptions& options) {
+                                       int signal, std::uint64_t grace_ms,
+                                       const ActOptions& options) {
     std::vector<Victim> victims(targets.size());
     for (std::size_t i = 0; i < targets.size(); ++i) victims[i].result.target = targets[i];
     if (options.dry_run) {
@@ -162,42 +207,23 @@ std::vector<TargetResult> reap_targets(const Root& root, const std::vector<Proce
     }
     const Reaper reaper(root, options);
     const auto started = Clock::now();
-    for (Victim& victim : victims)
-        if (reaper.hold(victim)) reaper.send(victim, signal);
+    // Hold every target first (pidfd + identity check), then signal: a parent that exits once
+    // its children are signalled is then seen to exit, not mistaken for a vanished stranger.
+    std::vector<bool> held(victims.size());
+    for (std::size_t i = 0; i < victims.size(); ++i) held[i] = reaper.hold(victims[i]);
+    for (std::size_t i = 0; i < victims.size(); ++i)
+        if (held[i]) reaper.send(victims[i], signal);
     if (signal != SIGKILL) {
         reaper.wait_all(victims, started + std::chrono::milliseconds(grace_ms), started);
         for (Victim& victim : victims) {
-            if (victim.exited) {
-                victim.result.outcome = Outcome::ExitedAfterSignal;
-                victim.result.detail = std::string("exited after ") + signal_name(signal) + " in " +
-                                       std::to_string(victim.result.elapsed_ms) + " ms";
-            } else if (victim.pending) {
-                victim.pending = false;
-                reaper.send(victim, SIGKILL);
-            }
+            if (!victim.pending) continue;
+            victim.pending = false;
+            victim.killed_after_grace = reaper.send(victim, SIGKILL);
         }
     }
-    const auto kill_started = Clock::now();
-    reaper.wait_all(victims, kill_started + std::chrono::milliseconds(options.kill_wait_ms), started);
-    for (Victim& victim : victims) {
-        TargetResult& result = victim.result;
-        if (result.outcome != Outcome::DryRun) continue;  // decided above (vanished, failed, exited)
-        const bool killed = !result.signals_sent.empty() && result.signals_sent.back() == "KILL";
-        const bool by_grace = killed && result.signals_sent.size() > 1;
-        if (victim.exited) {
-            if (result.elapsed_ms == 0) result.elapsed_ms = ms_since(started);
-            result.outcome = by_grace ? Outcome::KilledAfterGrace : Outcome::ExitedAfterSignal;
-            result.detail = by_grace ? "ignored " + result.signals_sent.front() + "; killed after the " +
-                                           std::to_string(grace_ms) + " ms grace"
-                                     : "exited after " + result.signals_sent.back() + " in " +
-                                           std::to_string(result.elapsed_ms) + " ms";
-        } else if (!result.signals_sent.empty() || victim.pending) {
-            result.outcome = Outcome::Failed;
-            result.error = ETIMEDOUT;
-            result.detail = "still alive " + std::to_string(options.kill_wait_ms) +
-                            " ms after SIGKILL (uninterruptible sleep?)";
-        }
-    }
+    reaper.wait_all(victims, Clock::now() + std::chrono::milliseconds(options.kill_wait_ms),
+                    started);
+    for (Victim& victim : victims) finish(victim, grace_ms, options, started);
     std::vector<TargetResult> results;
     for (Victim& victim : victims) results.push_back(std::move(victim.result));
     return results;

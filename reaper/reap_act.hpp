@@ -20,11 +20,11 @@
 namespace spawngate {
 
 enum class Outcome {
-    DryRun,               // nothing sent
-    ExitedAfterSignal,    // ended within the grace after the rule's signal
-    KilledAfterGrace,     // ignored the signal; SIGKILL ended it
-    VanishedBeforeSignal, // gone (or its pid reused) before anything was sent: nothing to do
-    Failed,               // a signal could not be sent, or it survived SIGKILL: see error
+    DryRun,                // nothing sent
+    ExitedAfterSignal,     // ended within the grace after the rule's signal
+    KilledAfterGrace,      // ignored the signal; SIGKILL ended it
+    VanishedBeforeSignal,  // gone (or its pid reused) before anything was sent: nothing to do
+    Failed,                // a signal could not be sent, or it survived SIGKILL: see error
 };
 const char* outcome_name(Outcome outcome);  // "exited_after_signal", ...
 
@@ -46,7 +46,8 @@ struct ActOptions {
 // Signals `targets` in order (descendants deepest first, then the victim) with `signal`, waits up
 // to `grace_ms` for them all, then sends SIGKILL to the survivors. One result per target, in order.
 std::vector<TargetResult> reap_targets(const Root& root, const std::vector<ProcessRef>& targets,
-                                       int signal, std::uint64_t grace_ms, const ActOptions& options);
+                                       int signal, std::uint64_t grace_ms,
+                                       const ActOptions& options);
 
 // Which method reap_targets uses with these options on this kernel: "pidfd" or "kill".
 const char* signal_method(const ActOptions& options);

@@ -5,11 +5,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <toml++/toml.h>
 #include <array>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
-#include <toml++/toml.h>
 
 #include "quantities.hpp"
 #include "text_parse.hpp"
@@ -24,7 +24,7 @@ struct ParseFailure {
 };
 
 class ConfigParser {
-public:
+  public:
     explicit ConfigParser(std::string source) : source_(std::move(source)) {}
 
     ReaperConfig parse(const toml::table& document) {
@@ -36,9 +36,11 @@ public:
             } else if (key.str() == "rule") {
                 const auto* rules = node.as_array();
                 if (!rules) fail(node, "", "rule", "use [[rule]] tables, one per rule");
-                for (auto&& rule : *rules) config.rules.push_back(parse_rule(rule, config.rules.size()));
+                for (auto&& rule : *rules)
+                    config.rules.push_back(parse_rule(rule, config.rules.size()));
             } else {
-                fail(node, "", std::string(key.str()), "unknown section (expected [reaper] or [[rule]])");
+                fail(node, "", std::string(key.str()),
+                     "unknown section (expected [reaper] or [[rule]])");
             }
         }
         if (config.rules.empty())
@@ -52,7 +54,7 @@ public:
         return config;
     }
 
-private:
+  private:
     std::string source_;
     std::string rule_;  // the rule being parsed, for messages
 
@@ -83,7 +85,9 @@ private:
     std::uint64_t duration_of(const toml::node& node, const std::string& key) const {
         const std::string text = string_of(node, key);
         const auto ms = parse_duration_ms(text);
-        if (!ms) fail(node, rule_, key, "not a duration: '" + text + "' (write it like \"120s\", \"15m\", \"2h\")");
+        if (!ms)
+            fail(node, rule_, key,
+                 "not a duration: '" + text + "' (write it like \"120s\", \"15m\", \"2h\")");
         return *ms;
     }
 
@@ -100,7 +104,8 @@ private:
         if (source.empty()) fail(node, rule_, key, "empty pattern: it would match every process");
         std::string error;
         auto pattern = Pattern::compile(source, error);
-        if (!pattern) fail(node, rule_, key, "not a valid extended regex '" + source + "': " + error);
+        if (!pattern)
+            fail(node, rule_, key, "not a valid extended regex '" + source + "': " + error);
         if (pattern->matches_everything())
             fail(node, rule_, key,
                  "pattern '" + source + "' matches every name; anchor it or name the program");
@@ -117,7 +122,8 @@ private:
             } else if (key == "protect_cmdlines") {
                 const auto* array = value.as_array();
                 if (!array) fail(value, "", key, "expected an array of patterns");
-                for (auto&& item : *array) settings.protect_cmdlines.push_back(pattern_of(item, key));
+                for (auto&& item : *array)
+                    settings.protect_cmdlines.push_back(pattern_of(item, key));
             } else if (key == "subreapers") {
                 settings.subreapers = strings_of(value, key);
             } else if (key == "respawn_limit") {
@@ -128,8 +134,9 @@ private:
             } else if (key == "escalation_command") {
                 settings.escalation_command = strings_of(value, key);
                 if (!settings.escalation_command.empty() &&
-                    settings.escalation_command.front().front() != '/')
-                    fail(value, "", key, "the command must be an absolute path (no shell, no PATH search)");
+                    !settings.escalation_command.front().starts_with('/'))
+                    fail(value, "", key,
+                         "the command must be an absolute path (no shell, no PATH search)");
             } else {
                 fail(value, "", key, "unknown key in [reaper]");
             }
@@ -137,7 +144,8 @@ private:
     }
 
     uid_t user_of(const toml::node& node, const std::string& text) const {
-        if (const auto number = parse_u64(text); number && text.find_first_not_of("0123456789") == std::string::npos)
+        if (const auto number = parse_u64(text);
+            number && text.find_first_not_of("0123456789") == std::string::npos)
             return static_cast<uid_t>(*number);
         std::array<char, 4096> buffer;
         passwd entry{};
@@ -178,7 +186,8 @@ private:
                 rule.older_than_ms = duration_of(value, key);
             } else if (key == "orphan") {
                 rule.orphan = bool_of(value, key);
-                if (!rule.orphan) fail(value, rule_, key, "orphan = false matches nothing extra; remove the key");
+                if (!rule.orphan)
+                    fail(value, rule_, key, "orphan = false matches nothing extra; remove the key");
             } else if (key == "skip_session_leaders") {
                 rule.skip_session_leaders = bool_of(value, key);
                 continue;  // narrows a match but selects nothing by itself
@@ -190,15 +199,19 @@ private:
                 const std::string scope = string_of(value, key);
                 if (scope == "self") {
                     rule.cgroup = CgroupScope{true, {}};
-                } else if (!scope.empty() && scope.front() == '/' && scope.find("..") == std::string::npos) {
+                } else if (!scope.empty() && scope.front() == '/' &&
+                           scope.find("..") == std::string::npos) {
                     rule.cgroup = CgroupScope{false, scope};
                 } else {
-                    fail(value, rule_, key, "expected \"self\" or an absolute cgroup path like \"/agents\"");
+                    fail(value, rule_, key,
+                         "expected \"self\" or an absolute cgroup path like \"/agents\"");
                 }
             } else if (key == "anon_memory_above") {
                 const std::string text = string_of(value, key);
                 const auto bytes = parse_size_bytes(text);
-                if (!bytes || *bytes == 0) fail(value, rule_, key, "not a size above 0: '" + text + "' (write it like \"2GiB\")");
+                if (!bytes || *bytes == 0)
+                    fail(value, rule_, key,
+                         "not a size above 0: '" + text + "' (write it like \"2GiB\")");
                 rule.anon_memory_above_bytes = bytes;
                 has_selective_matcher = true;
             } else if (key == "threads_above") {
@@ -207,7 +220,9 @@ private:
             } else if (key == "signal") {
                 const std::string text = string_of(value, key);
                 const auto signal = parse_signal_name(text);
-                if (!signal) fail(value, rule_, key, "unknown signal '" + text + "' (TERM, INT, HUP, QUIT, USR1, USR2, KILL)");
+                if (!signal)
+                    fail(value, rule_, key,
+                         "unknown signal '" + text + "' (TERM, INT, HUP, QUIT, USR1, USR2, KILL)");
                 rule.signal = *signal;
                 continue;
             } else if (key == "grace") {
@@ -221,9 +236,11 @@ private:
             }
             has_matcher = true;
         }
-        if (!has_matcher) fail(node, rule_, "", "the rule has no matcher: it would select every process");
+        if (!has_matcher)
+            fail(node, rule_, "", "the rule has no matcher: it would select every process");
         if (!has_selective_matcher && !rule.cgroup && !rule.older_than_ms)
-            fail(node, rule_, "", "the rule selects by orphan/user alone; add a name, exe, cmdline or age matcher");
+            fail(node, rule_, "",
+                 "the rule selects by orphan/user alone; add a name, exe, cmdline or age matcher");
         return rule;
     }
 };
@@ -263,7 +280,8 @@ ConfigLoad load_reaper_config(const std::string& path) {
     ConfigLoad load;
     const UniqueFd fd{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY)};
     if (!fd) {
-        load.error = ConfigError{path, 0, "", "", std::string("cannot open: ") + std::strerror(errno)};
+        load.error =
+            ConfigError{path, 0, "", "", std::string("cannot open: ") + std::strerror(errno)};
         return load;
     }
     struct stat info {};
@@ -283,7 +301,8 @@ ConfigLoad load_reaper_config(const std::string& path) {
         const ssize_t got = ::read(fd.get(), chunk, sizeof chunk);
         if (got < 0 && errno == EINTR) continue;
         if (got < 0) {
-            load.error = ConfigError{path, 0, "", "", std::string("cannot read: ") + std::strerror(errno)};
+            load.error =
+                ConfigError{path, 0, "", "", std::string("cannot read: ") + std::strerror(errno)};
             return load;
         }
         if (got == 0) break;
@@ -298,9 +317,13 @@ ConfigLoad load_reaper_config(const std::string& path) {
 
 std::optional<int> parse_signal_name(std::string_view name) {
     if (name.starts_with("SIG")) name.remove_prefix(3);
-    static constexpr std::array<std::pair<std::string_view, int>, 7> kSignals{{
-        {"TERM", SIGTERM}, {"INT", SIGINT}, {"HUP", SIGHUP}, {"QUIT", SIGQUIT},
-        {"USR1", SIGUSR1}, {"USR2", SIGUSR2}, {"KILL", SIGKILL}}};
+    static constexpr std::array<std::pair<std::string_view, int>, 7> kSignals{{{"TERM", SIGTERM},
+                                                                               {"INT", SIGINT},
+                                                                               {"HUP", SIGHUP},
+                                                                               {"QUIT", SIGQUIT},
+                                                                               {"USR1", SIGUSR1},
+                                                                               {"USR2", SIGUSR2},
+                                                                               {"KILL", SIGKILL}}};
     for (const auto& [known, number] : kSignals)
         if (name == known) return number;
     return std::nullopt;
@@ -308,13 +331,20 @@ std::optional<int> parse_signal_name(std::string_view name) {
 
 const char* signal_name(int signal) {
     switch (signal) {
-        case SIGTERM: return "TERM";
-        case SIGINT: return "INT";
-        case SIGHUP: return "HUP";
-        case SIGQUIT: return "QUIT";
-        case SIGUSR1: return "USR1";
-        case SIGUSR2: return "USR2";
-        case SIGKILL: return "KILL";
+        case SIGTERM:
+            return "TERM";
+        case SIGINT:
+            return "INT";
+        case SIGHUP:
+            return "HUP";
+        case SIGQUIT:
+            return "QUIT";
+        case SIGUSR1:
+            return "USR1";
+        case SIGUSR2:
+            return "USR2";
+        case SIGKILL:
+            return "KILL";
     }
     return "?";
 }

@@ -31,18 +31,18 @@ struct Rule {
     std::optional<Pattern> exe;           // regex on the /proc/PID/exe target
     std::optional<Pattern> cmdline;       // regex on argv joined by spaces
     std::optional<std::uint64_t> older_than_ms;
-    bool orphan = false;                  // parent is init or a configured subreaper
-    bool skip_session_leaders = false;    // daemons lead their own session; orphans do not
-    std::optional<uid_t> user;            // this user only; also allows another user's processes
-    std::string user_name;                // as written, for messages
+    bool orphan = false;                // parent is init or a configured subreaper
+    bool skip_session_leaders = false;  // daemons lead their own session; orphans do not
+    std::optional<uid_t> user;          // this user only; also allows another user's processes
+    std::string user_name;              // as written, for messages
     std::optional<CgroupScope> cgroup;
     std::optional<std::uint64_t> anon_memory_above_bytes;
     std::optional<std::uint64_t> threads_above;
 
     // Actions.
-    int signal = 15;                      // SIGTERM
-    std::uint64_t grace_ms = 10'000;      // before SIGKILL
-    bool descendants = false;             // the victim's descendants go too
+    int signal = 15;                  // SIGTERM
+    std::uint64_t grace_ms = 10'000;  // before SIGKILL
+    bool descendants = false;         // the victim's descendants go too
 
     bool needs_status() const { return anon_memory_above_bytes.has_value(); }
     bool needs_cmdline() const { return cmdline.has_value(); }

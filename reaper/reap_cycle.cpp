@@ -6,6 +6,7 @@
 #include <array>
 #include <chrono>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
@@ -31,7 +32,8 @@ std::string user_name(std::optional<uid_t> uid) {
     std::array<char, 4096> buffer;
     passwd entry{};
     passwd* found = nullptr;
-    if (::getpwuid_r(*uid, &entry, buffer.data(), buffer.size(), &found) == 0 && found) return found->pw_name;
+    if (::getpwuid_r(*uid, &entry, buffer.data(), buffer.size(), &found) == 0 && found)
+        return found->pw_name;
     return std::to_string(*uid);
 }
 
@@ -39,7 +41,16 @@ std::string user_name(std::optional<uid_t> uid) {
 struct CycleInput {
     Snapshot snapshot;
     DecideContext context;
+    BootClock clock;
 };
+
+// Reads the stat of `pid` and of its ancestors up to PID 1.
+void ensure_chain(const Root& root, CycleInput& input, pid_t pid) {
+    for (int steps = 0; pid > 0 && steps < 64; ++steps) {
+        if (!ensure_stat(root, input.clock, input.snapshot, pid)) return;
+        pid = input.snapshot.find(pid)->ppid;
+    }
+}
 
 CycleInput read_cycle_input(const ReaperConfig& config, const std::vector<const Rule*>& rules,
                             const CycleOptions& options, std::vector<Problem>& problems) {
@@ -50,11 +61,18 @@ CycleInput read_cycle_input(const ReaperConfig& config, const std::vector<const 
         input.snapshot.problem = clock.problem;
         return input;
     }
-    input.snapshot = scan_processes(root, *clock.clock);
+    // When every rule names its processes, most are ruled out by name before their stat is read.
+    std::vector<const Pattern*> names;
+    for (const Rule* rule : rules)
+        if (rule->process_name) names.push_back(&*rule->process_name);
+    const bool every_rule_named = !rules.empty() && names.size() == rules.size();
+    input.snapshot = scan_processes(root, *clock.clock, every_rule_named ? &names : nullptr);
     if (input.snapshot.problem) return input;
+    input.clock = *clock.clock;
 
     DecideContext& context = input.context;
     context.self_pid = options.self_pid ? options.self_pid : ::getpid();
+    ensure_chain(root, input, context.self_pid);
     context.self_uid = ::getuid();
     context.self_and_ancestors = self_and_ancestors(input.snapshot, context.self_pid);
     context.scope_members.resize(config.rules.size());
@@ -66,21 +84,36 @@ CycleInput read_cycle_input(const ReaperConfig& config, const std::vector<const 
         context.scope_members[index] = std::move(members.pids);
     }
 
-    // Details (status, cmdline, exe) only where some rule could still match on stat alone.
-    const DetailsWanted wanted{true, true};
+    // Details only where a rule could still match, cheapest evidence first: stat rules out most
+    // processes; a rule's cmdline or exe pattern is checked after reading that one file; status
+    // and the rest are read only for processes every matcher so far allows.
     for (ProcessInfo& process : input.snapshot.processes) {
+        if (!process.stat_read) continue;  // ruled out by its name
         const Exclusion exclusion = hard_exclusion(process, config.settings, context);
         if (exclusion == Exclusion::NamespaceInit || exclusion == Exclusion::KernelThread ||
             exclusion == Exclusion::Zombie)
             continue;
         for (const Rule* rule : rules) {
             const std::size_t index = static_cast<std::size_t>(rule - config.rules.data());
-            if (could_match_from_stat(*rule, index, process, input.snapshot, config.settings, context)) {
-                read_details(root, process, wanted);
-                break;
+            if (!could_match_from_stat(*rule, index, process, input.snapshot, config.settings,
+                                       context))
+                continue;
+            if (rule->cmdline) {
+                read_cmdline(root, process);
+                if (!process.cmdline || !rule->cmdline->matches(*process.cmdline)) continue;
             }
+            if (rule->exe) {
+                read_exe(root, process);
+                if (!process.exe || !rule->exe->matches(*process.exe)) continue;
+            }
+            read_details(root, process);
+            break;
         }
     }
+    // The parent chain of every candidate, for the log (the orphan check needs only names).
+    for (std::size_t i = 0; i < input.snapshot.processes.size(); ++i)
+        if (input.snapshot.processes[i].status_read)
+            ensure_chain(root, input, input.snapshot.processes[i].pid);
     return input;
 }
 
@@ -96,20 +129,30 @@ ReaperConfig with_rules(const ReaperConfig& config, const std::vector<const Rule
 std::vector<Decision> decide_with_descendant_details(const ReaperConfig& config, CycleInput& input,
                                                      const CycleOptions& options) {
     std::vector<Decision> decisions = decide(input.snapshot, config, input.context);
+    const Root root(options.root);
+    // Descendants need every process's parent: a scan that skipped stats by name completes now,
+    // which happens only in a cycle that takes a victim's descendants.
+    if (!input.snapshot.complete)
+        for (const Decision& decision : decisions)
+            if (decision.kind == DecisionKind::Reap &&
+                config.rules[decision.rule_index].descendants) {
+                complete_scan(root, input.clock, input.snapshot);
+                decisions = decide(input.snapshot, config, input.context);
+                break;
+            }
     if (config.settings.protect_cmdlines.empty()) return decisions;
     // Protected command lines must also spare descendants, whose cmdlines were not read yet.
-    const Root root(options.root);
     bool read_more = false;
     for (const Decision& decision : decisions)
         for (const ProcessRef& child : decision.descendants)
-            if (ProcessInfo* info = input.snapshot.find(child.pid); info && !info->details_read) {
-                read_details(root, *info, {true, true});
+            if (ProcessInfo* info = input.snapshot.find(child.pid); info && !info->status_read) {
+                read_details(root, *info);
                 read_more = true;
             }
     return read_more ? decide(input.snapshot, config, input.context) : decisions;
 }
 
-nlohmann::json escalation_event(const DecisionRecord& record, std::size_t reaps, const ReaperSettings& settings) {
+nlohmann::json escalation_event(const DecisionRecord& record, const ReaperSettings& settings) {
     const ProcessInfo& victim = record.decision.victim;
     return {{"time", iso8601_utc(record.time_unix_ms)},
             {"event", "escalation"},
@@ -117,17 +160,48 @@ nlohmann::json escalation_event(const DecisionRecord& record, std::size_t reaps,
             {"cmdline", victim.cmdline.value_or("")},
             {"name", victim.name},
             {"pid", victim.pid},
-            {"reaps_in_window", reaps},
+            {"reaps_in_window", settings.respawn_limit},
             {"respawn_limit", settings.respawn_limit},
             {"window_s", settings.respawn_window_ms / 1000},
-            {"message", "respawn loop: this command came back after every reap; it is left alone for the "
-                        "window and needs a diagnosis"}};
+            {"message",
+             "respawn loop: this command came back after every reap; it is left alone for the "
+             "window and needs a diagnosis"}};
+}
+
+// Signals the targets of every Reap/DryRun record together, batched by (signal, grace), and
+// hands each record its own results back.
+void act_together(std::vector<DecisionRecord>& records, const ReaperConfig& config,
+                  const Root& root, const ActOptions& act) {
+    std::map<std::pair<int, std::uint64_t>, std::vector<std::size_t>> batches;
+    for (std::size_t i = 0; i < records.size(); ++i)
+        if (records[i].action == Action::Reap || records[i].action == Action::DryRun) {
+            const Rule& rule = config.rules[records[i].decision.rule_index];
+            batches[{rule.signal, rule.grace_ms}].push_back(i);
+        }
+    for (const auto& [key, members] : batches) {
+        std::vector<ProcessRef> targets;
+        for (const std::size_t i : members) {
+            const Decision& decision = records[i].decision;
+            targets.insert(targets.end(), decision.descendants.begin(), decision.descendants.end());
+            targets.push_back(
+                {decision.victim.pid, decision.victim.start_time_ticks, decision.victim.name});
+        }
+        std::vector<TargetResult> results = reap_targets(root, targets, key.first, key.second, act);
+        std::size_t next = 0;
+        for (const std::size_t i : members) {
+            const std::size_t count = records[i].decision.descendants.size() + 1;
+            records[i].results.assign(
+                std::make_move_iterator(results.begin() + static_cast<long>(next)),
+                std::make_move_iterator(results.begin() + static_cast<long>(next + count)));
+            next += count;
+        }
+    }
 }
 
 }  // namespace
 
-std::vector<Decision> match_now(const ReaperConfig& config, const Rule& rule, const CycleOptions& options,
-                                std::vector<Problem>& problems) {
+std::vector<Decision> match_now(const ReaperConfig& config, const Rule& rule,
+                                const CycleOptions& options, std::vector<Problem>& problems) {
     const ReaperConfig subset = with_rules(config, {&rule});
     const std::vector<const Rule*> rules{&subset.rules.front()};
     CycleInput input = read_cycle_input(subset, rules, options, problems);
@@ -152,7 +226,8 @@ CycleReport run_reap_cycle(const ReaperConfig& config, const CycleOptions& optio
     report.processes_scanned = input.snapshot.processes.size();
     const std::vector<Decision> decisions = decide_with_descendant_details(config, input, options);
 
-    // Respawn state is kept only when a path is given; a corrupt file starts over, with a warning.
+    // Respawn state (command lines, so private: 0600) is kept only when a path is given; a corrupt
+    // file starts over, with a warning.
     RespawnGuard guard(config.settings.respawn_limit, config.settings.respawn_window_ms);
     std::optional<StateDir> state_dir;
     std::string state_name;
@@ -164,7 +239,8 @@ CycleReport run_reap_cycle(const ReaperConfig& config, const CycleOptions& optio
         if (!state_dir->fd) {
             report.problems.push_back(state_dir->problem);
         } else if (read_small_file(*state_dir, state_name, text) && !guard.load(text)) {
-            report.problems.push_back({options.state_path, "respawn state is corrupt; starting over"});
+            report.problems.push_back(
+                {options.state_path, "respawn state is corrupt; starting over"});
         }
     }
 
@@ -175,78 +251,99 @@ CycleReport run_reap_cycle(const ReaperConfig& config, const CycleOptions& optio
     DecisionLog log(options.log_path);
     bool state_changed = false;
     bool log_failed = false;
+    const auto append_to_log = [&](const std::string& line) {
+        if (options.log_path.empty() || log_failed) return;
+        if (Problem problem = log.append(line); !problem.what.empty()) {
+            report.problems.push_back(problem);  // reported once; the reaping goes on
+            log_failed = true;
+        }
+    };
+
+    // 1. What to do with each decision (the respawn guard may hold a reap back).
+    std::vector<DecisionRecord> records;
     for (const Decision& decision : decisions) {
+        const Rule& rule = config.rules[decision.rule_index];
         DecisionRecord record;
         record.decision = decision;
         record.time_unix_ms = now_unix_ms();
         record.user = user_name(decision.victim.uid);
-        record.signal = signal_name(config.rules[decision.rule_index].signal);
-        record.grace_ms = config.rules[decision.rule_index].grace_ms;
+        record.signal = signal_name(rule.signal);
+        record.grace_ms = rule.grace_ms;
         const std::string cmdline = decision.victim.cmdline.value_or(decision.victim.name);
-        const Rule& rule = config.rules[decision.rule_index];
-        std::vector<ProcessRef> targets = decision.descendants;
-        targets.push_back({decision.victim.pid, decision.victim.start_time_ticks, decision.victim.name});
-
         if (decision.kind == DecisionKind::Spared) {
             record.action = Action::Spared;
-            ++report.spared;
         } else if (options.dry_run) {
             record.action = Action::DryRun;
-            record.results = reap_targets(root, targets, rule.signal, rule.grace_ms, act);
-            ++report.would_reap;
+        } else if (const auto verdict = guard.check(rule.name, cmdline, record.time_unix_ms);
+                   verdict != RespawnGuard::Verdict::Allow) {
+            record.action = Action::Suppressed;
+            state_changed = true;
+            if (verdict == RespawnGuard::Verdict::Escalate) {
+                ++report.escalations;
+                const std::string event =
+                    escalation_event(record, config.settings)
+                        .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+                append_to_log(event);
+                if (options.summary_to_stderr)
+                    std::cerr << "spawnreaper: ESCALATION: rule " << rule.name << " reaped '"
+                              << cmdline << "' " << config.settings.respawn_limit
+                              << " times within the window; leaving it alone and asking for a "
+                                 "diagnosis\n";
+                if (!config.settings.escalation_command.empty())
+                    if (Problem problem =
+                            run_escalation_command(config.settings.escalation_command, event);
+                        !problem.what.empty())
+                        report.problems.push_back(problem);
+            }
         } else {
-            const auto verdict = guard.check(rule.name, cmdline, record.time_unix_ms);
-            if (verdict != RespawnGuard::Verdict::Allow) {
-                record.action = Action::Suppressed;
+            record.action = Action::Reap;
+            record.method = signal_method(act);
+        }
+        records.push_back(std::move(record));
+    }
+
+    // 2. Act on every victim of the cycle at once, so the cycle waits one grace, not one per
+    // victim (the gate waits for this cycle before it admits a launch).
+    act_together(records, config, root, act);
+
+    // 3. Count, remember for the respawn guard, log and summarise.
+    for (DecisionRecord& record : records) {
+        const std::string cmdline =
+            record.decision.victim.cmdline.value_or(record.decision.victim.name);
+        switch (record.action) {
+            case Action::Spared:
+                ++report.spared;
+                break;
+            case Action::Suppressed:
                 ++report.suppressed;
-                state_changed = true;
-                if (verdict == RespawnGuard::Verdict::Escalate) {
-                    ++report.escalations;
-                    const std::string event =
-                        escalation_event(record, config.settings.respawn_limit, config.settings)
-                            .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-                    if (!options.log_path.empty())
-                        if (Problem problem = log.append(event); !problem.what.empty()) {
-                            report.problems.push_back(problem);
-                            log_failed = true;
-                        }
-                    if (options.summary_to_stderr)
-                        std::cerr << "spawnreaper: ESCALATION: rule " << rule.name << " reaped '" << cmdline
-                                  << "' " << config.settings.respawn_limit
-                                  << " times within the window; leaving it alone and asking for a diagnosis\n";
-                    if (!config.settings.escalation_command.empty())
-                        if (Problem problem = run_escalation_command(config.settings.escalation_command, event);
-                            !problem.what.empty())
-                            report.problems.push_back(problem);
-                }
-            } else {
-                record.action = Action::Reap;
-                record.method = signal_method(act);
-                record.results = reap_targets(root, targets, rule.signal, rule.grace_ms, act);
+                break;
+            case Action::DryRun:
+                ++report.would_reap;
+                break;
+            case Action::Reap: {
                 const TargetResult* victim = record.victim_result();
                 if (record.failed()) ++report.failed;
                 if (victim && (victim->outcome == Outcome::ExitedAfterSignal ||
                                victim->outcome == Outcome::KilledAfterGrace)) {
                     ++report.reaped;
-                    guard.record_reap(rule.name, cmdline, record.time_unix_ms);
+                    guard.record_reap(record.decision.rule_name, cmdline, record.time_unix_ms);
                     state_changed = true;
                 }
+                break;
             }
         }
-        if (!options.log_path.empty() && !log_failed)
-            if (Problem problem = log.append(format_log_line(record)); !problem.what.empty()) {
-                // Reported once; the reaping goes on.
-                report.problems.push_back(problem);
-                log_failed = true;
-            }
+        append_to_log(format_log_line(record));
         if (options.summary_to_stderr) std::cerr << format_summary(record) << "\n";
         report.records.push_back(std::move(record));
     }
     if (state_changed && state_dir && state_dir->fd)
-        if (Problem problem = write_file_atomically(*state_dir, state_name, guard.save()); !problem.what.empty())
+        if (Problem problem = write_file_atomically(*state_dir, state_name, guard.save(), 0600);
+            !problem.what.empty())
             report.problems.push_back(problem);
-    report.duration_us = static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count());
+    report.duration_us =
+        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                       std::chrono::steady_clock::now() - started)
+                                       .count());
     return report;
 }
 

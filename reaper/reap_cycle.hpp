@@ -26,24 +26,24 @@ inline constexpr std::string_view kDefaultLogPath = "/var/log/spawngate/reaper.j
 inline constexpr std::string_view kDefaultStatePath = "/run/spawngate/reaper.state.json";
 
 struct CycleOptions {
-    std::string root = "/";                                 // the directory standing in for "/"
-    bool dry_run = false;                                   // decide and log, send nothing
-    bool use_pidfd = true;                                  // false: the kill(2) fallback
-    std::string log_path = std::string(kDefaultLogPath);    // empty: no log file
-    std::string state_path = std::string(kDefaultStatePath);// respawn counts; empty: none kept
-    bool summary_to_stderr = true;                          // one human line per decision
-    pid_t self_pid = 0;                                     // 0: getpid()
+    std::string root = "/";                                   // the directory standing in for "/"
+    bool dry_run = false;                                     // decide and log, send nothing
+    bool use_pidfd = true;                                    // false: the kill(2) fallback
+    std::string log_path = std::string(kDefaultLogPath);      // empty: no log file
+    std::string state_path = std::string(kDefaultStatePath);  // respawn counts; empty: none kept
+    bool summary_to_stderr = true;                            // one human line per decision
+    pid_t self_pid = 0;                                       // 0: getpid()
 };
 
 struct CycleReport {
     std::vector<DecisionRecord> records;
     std::size_t processes_scanned = 0;
-    std::size_t reaped = 0;      // victims whose signals ended them
-    std::size_t failed = 0;      // decisions with a target that could not be ended
+    std::size_t reaped = 0;  // victims whose signals ended them
+    std::size_t failed = 0;  // decisions with a target that could not be ended
     std::size_t spared = 0;
     std::size_t suppressed = 0;  // including the decision that escalated
     std::size_t escalations = 0;
-    std::size_t would_reap = 0;  // dry run
+    std::size_t would_reap = 0;     // dry run
     std::vector<Problem> problems;  // log, state, cgroup and escalation failures (reaping went on)
     bool cannot_run = false;        // /proc unreadable: nothing was decided
     std::uint64_t duration_us = 0;
@@ -53,7 +53,7 @@ CycleReport run_reap_cycle(const ReaperConfig& config, const CycleOptions& optio
 
 // What `spawnreaper match RULE` shows: every process the rule matches now and why, including the
 // ones a hard exclusion spares. Reads like a cycle, decides with that rule alone, acts on nothing.
-std::vector<Decision> match_now(const ReaperConfig& config, const Rule& rule, const CycleOptions& options,
-                                std::vector<Problem>& problems);
+std::vector<Decision> match_now(const ReaperConfig& config, const Rule& rule,
+                                const CycleOptions& options, std::vector<Problem>& problems);
 
 }  // namespace spawngate

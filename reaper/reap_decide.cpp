@@ -10,7 +10,8 @@ namespace {
 
 constexpr std::size_t kMaxChain = 64;  // a ppid loop in garbage input must not hang the scan
 
-bool is_orphan(const ProcessInfo& process, const Snapshot& snapshot, const ReaperSettings& settings) {
+bool is_orphan(const ProcessInfo& process, const Snapshot& snapshot,
+               const ReaperSettings& settings) {
     if (process.ppid == 1) return true;
     const ProcessInfo* parent = snapshot.find(process.ppid);
     if (!parent) return false;
@@ -23,10 +24,13 @@ std::string parent_label(const ProcessInfo& process, const Snapshot& snapshot) {
     return std::to_string(process.ppid) + (parent ? " " + parent->name : std::string());
 }
 
-std::string mebibytes(std::uint64_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
+std::string mebibytes(std::uint64_t bytes) {
+    return std::to_string(bytes >> 20) + " MiB";
+}
 
 bool in_scope(std::size_t rule_index, pid_t pid, const DecideContext& context) {
-    if (rule_index >= context.scope_members.size() || !context.scope_members[rule_index]) return false;
+    if (rule_index >= context.scope_members.size() || !context.scope_members[rule_index])
+        return false;
     return context.scope_members[rule_index]->contains(pid);
 }
 
@@ -44,19 +48,25 @@ std::unordered_set<pid_t> self_and_ancestors(const Snapshot& snapshot, pid_t sel
 
 const char* describe(Exclusion exclusion) {
     switch (exclusion) {
-        case Exclusion::None: return "none";
-        case Exclusion::NamespaceInit: return "PID 1 of the namespace";
-        case Exclusion::KernelThread: return "kernel thread";
-        case Exclusion::Zombie: return "zombie (its parent must reap it)";
-        case Exclusion::SelfOrAncestor: return "the reaper itself or one of its ancestors";
-        case Exclusion::Protected: return "on the protect list";
+        case Exclusion::None:
+            return "none";
+        case Exclusion::NamespaceInit:
+            return "PID 1 of the namespace";
+        case Exclusion::KernelThread:
+            return "kernel thread";
+        case Exclusion::Zombie:
+            return "zombie (its parent must reap it)";
+        case Exclusion::SelfOrAncestor:
+            return "the reaper itself or one of its ancestors";
+        case Exclusion::Protected:
+            return "on the protect list";
     }
     return "excluded";
 }
 
 Exclusion hard_exclusion(const ProcessInfo& process, const ReaperSettings& settings,
                          const DecideContext& context) {
-    if (process.pid == 1 || process.ppid == 0) return Exclusion::NamespaceInit;
+    if (process.pid == 1) return Exclusion::NamespaceInit;
     if (process.kernel_thread) return Exclusion::KernelThread;
     if (process.zombie()) return Exclusion::Zombie;
     if (context.self_and_ancestors.contains(process.pid)) return Exclusion::SelfOrAncestor;
@@ -72,6 +82,7 @@ Exclusion hard_exclusion(const ProcessInfo& process, const ReaperSettings& setti
 bool could_match_from_stat(const Rule& rule, std::size_t rule_index, const ProcessInfo& process,
                            const Snapshot& snapshot, const ReaperSettings& settings,
                            const DecideContext& context) {
+    if (!process.stat_read) return false;  // ruled out by its name alone during the scan
     if (rule.process_name && !rule.process_name->matches(process.name)) return false;
     if (rule.older_than_ms && process.age_ms <= *rule.older_than_ms) return false;
     if (rule.orphan && !is_orphan(process, snapshot, settings)) return false;
@@ -83,13 +94,15 @@ bool could_match_from_stat(const Rule& rule, std::size_t rule_index, const Proce
 
 std::optional<std::string> match_rule(const Rule& rule, std::size_t rule_index,
                                       const ProcessInfo& process, const Snapshot& snapshot,
-                                      const ReaperSettings& settings, const DecideContext& context) {
+                                      const ReaperSettings& settings,
+                                      const DecideContext& context) {
+    // Unknown details never match: an unreadable uid is not "ours", a missing cmdline matches
+    // no pattern. (Checked first: most processes of a scan were never candidates.)
+    if (!process.uid) return std::nullopt;
     if (!could_match_from_stat(rule, rule_index, process, snapshot, settings, context))
         return std::nullopt;
-    // Unknown details never match: an unreadable uid is not "ours", a missing cmdline matches
-    // no pattern.
-    if (!process.uid) return std::nullopt;
-    if (rule.user ? *process.uid != *rule.user : *process.uid != context.self_uid) return std::nullopt;
+    if (rule.user ? *process.uid != *rule.user : *process.uid != context.self_uid)
+        return std::nullopt;
     if (rule.exe && (!process.exe || !rule.exe->matches(*process.exe))) return std::nullopt;
     if (rule.cmdline && (!process.cmdline || !rule.cmdline->matches(*process.cmdline)))
         return std::nullopt;
@@ -98,11 +111,13 @@ std::optional<std::string> match_rule(const Rule& rule, std::size_t rule_index,
         return std::nullopt;
 
     std::vector<std::string> reasons;
-    if (rule.process_name) reasons.push_back("name '" + process.name + "' ~ /" + rule.process_name->source() + "/");
+    if (rule.process_name)
+        reasons.push_back("name '" + process.name + "' ~ /" + rule.process_name->source() + "/");
     if (rule.exe) reasons.push_back("exe ~ /" + rule.exe->source() + "/");
     if (rule.cmdline) reasons.push_back("cmdline ~ /" + rule.cmdline->source() + "/");
     if (rule.older_than_ms)
-        reasons.push_back("age " + std::to_string(process.age_ms / 1000) + "s > " + format_duration(*rule.older_than_ms));
+        reasons.push_back("age " + std::to_string(process.age_ms / 1000) + "s > " +
+                          format_duration(*rule.older_than_ms));
     if (rule.orphan) reasons.push_back("orphan (parent " + parent_label(process, snapshot) + ")");
     if (rule.user) reasons.push_back("user " + rule.user_name);
     if (rule.cgroup)
@@ -113,7 +128,8 @@ std::optional<std::string> match_rule(const Rule& rule, std::size_t rule_index,
                           (process.anon_memory->from_vmrss_fallback ? " (VmRSS fallback)" : "") +
                           " > " + mebibytes(*rule.anon_memory_above_bytes));
     if (rule.threads_above)
-        reasons.push_back("threads " + std::to_string(process.threads) + " > " + std::to_string(*rule.threads_above));
+        reasons.push_back("threads " + std::to_string(process.threads) + " > " +
+                          std::to_string(*rule.threads_above));
     std::string joined;
     for (const std::string& reason : reasons) joined += (joined.empty() ? "" : "; ") + reason;
     return joined;
@@ -137,7 +153,8 @@ std::vector<ProcessRef> parent_chain(const Snapshot& snapshot, const ProcessInfo
 
 std::vector<ProcessRef> descendants_deepest_first(const Snapshot& snapshot, pid_t root_pid) {
     std::unordered_map<pid_t, std::vector<pid_t>> children;
-    for (const ProcessInfo& process : snapshot.processes) children[process.ppid].push_back(process.pid);
+    for (const ProcessInfo& process : snapshot.processes)
+        children[process.ppid].push_back(process.pid);
     struct Found {
         std::size_t depth;
         ProcessRef ref;
@@ -169,6 +186,7 @@ std::vector<Decision> decide(const Snapshot& snapshot, const ReaperConfig& confi
     std::vector<Decision> decisions;
     std::unordered_set<pid_t> taken;  // victims and their descendants already decided
     for (const ProcessInfo& process : snapshot.processes) {
+        if (!process.stat_read || !process.uid) continue;  // never a candidate
         const Exclusion exclusion = hard_exclusion(process, config.settings, context);
         // These never reach a rule: they are not processes a rule is about.
         if (exclusion == Exclusion::NamespaceInit || exclusion == Exclusion::KernelThread ||
@@ -192,7 +210,8 @@ std::vector<Decision> decide(const Snapshot& snapshot, const ReaperConfig& confi
                 for (ProcessRef& child : descendants_deepest_first(snapshot, process.pid)) {
                     const ProcessInfo* info = snapshot.find(child.pid);
                     // Never through a descendant either: the reaper's chain and protected names.
-                    if (info && hard_exclusion(*info, config.settings, context) != Exclusion::None) continue;
+                    if (info && hard_exclusion(*info, config.settings, context) != Exclusion::None)
+                        continue;
                     taken.insert(child.pid);
                     decision.descendants.push_back(std::move(child));
                 }

@@ -33,7 +33,7 @@ std::unordered_set<pid_t> self_and_ancestors(const Snapshot& snapshot, pid_t sel
 
 enum class Exclusion {
     None,
-    NamespaceInit,   // PID 1 (or its parent-less peers such as kthreadd)
+    NamespaceInit,  // PID 1 (ppid 0 alone is no init: nsenter/docker exec processes have it)
     KernelThread,
     Zombie,
     SelfOrAncestor,  // the reaper and the chain that started it

@@ -35,10 +35,14 @@ nlohmann::json result_json(const TargetResult& result) {
 
 const char* action_name(Action action) {
     switch (action) {
-        case Action::Reap: return "reap";
-        case Action::DryRun: return "dry_run";
-        case Action::Spared: return "spared";
-        case Action::Suppressed: return "suppressed";
+        case Action::Reap:
+            return "reap";
+        case Action::DryRun:
+            return "dry_run";
+        case Action::Spared:
+            return "spared";
+        case Action::Suppressed:
+            return "suppressed";
     }
     return "unknown";
 }
@@ -82,7 +86,8 @@ std::string format_log_line(const DecisionRecord& record) {
     json["user"] = record.user;
     if (victim.anon_memory) {
         json["anon_memory_bytes"] = victim.anon_memory->bytes;
-        json["anon_memory_source"] = victim.anon_memory->from_vmrss_fallback ? "VmRSS (fallback)" : "RssAnon+RssShmem";
+        json["anon_memory_source"] =
+            victim.anon_memory->from_vmrss_fallback ? "VmRSS (fallback)" : "RssAnon+RssShmem";
     } else {
         json["anon_memory_bytes"] = nullptr;
         json["anon_memory_source"] = nullptr;
@@ -102,7 +107,8 @@ std::string format_log_line(const DecisionRecord& record) {
             break;
         case Action::Suppressed:
             json["outcome"] = "suppressed";
-            json["outcome_detail"] = "respawn loop escalated; this command is left alone for the window";
+            json["outcome_detail"] =
+                "respawn loop escalated; this command is left alone for the window";
             break;
         default:
             if (result) {
@@ -119,7 +125,8 @@ std::string format_log_line(const DecisionRecord& record) {
     for (std::size_t i = 0; i + 1 < record.results.size(); ++i)
         json["descendants"].push_back(result_json(record.results[i]));
     if (record.results.empty())
-        for (const ProcessRef& child : decision.descendants) json["descendants"].push_back(process_ref_json(child));
+        for (const ProcessRef& child : decision.descendants)
+            json["descendants"].push_back(process_ref_json(child));
     return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -132,15 +139,22 @@ std::string format_summary(const DecisionRecord& record) {
         if (c == '\n' || c == '\r') c = '?';  // a hostile name must not forge a second line
     const TargetResult* result = record.victim_result();
     switch (record.action) {
-        case Action::Spared: return line + "spared (" + describe(record.decision.spared_by) + ")";
-        case Action::Suppressed: return line + "left alone (respawn loop escalated)";
+        case Action::Spared:
+            return line + "spared (" + describe(record.decision.spared_by) + ")";
+        case Action::Suppressed:
+            return line + "left alone (respawn loop escalated)";
         case Action::DryRun:
             return line + "would send " + record.signal + " (dry run)" +
-                   (record.decision.descendants.empty() ? "" : " with " + std::to_string(record.decision.descendants.size()) + " descendants");
-        case Action::Reap: break;
+                   (record.decision.descendants.empty()
+                        ? ""
+                        : " with " + std::to_string(record.decision.descendants.size()) +
+                              " descendants");
+        case Action::Reap:
+            break;
     }
     line += result ? result->detail : "no result";
-    if (record.results.size() > 1) line += " (+" + std::to_string(record.results.size() - 1) + " descendants)";
+    if (record.results.size() > 1)
+        line += " (+" + std::to_string(record.results.size() - 1) + " descendants)";
     return line;
 }
 
@@ -152,7 +166,8 @@ Problem DecisionLog::open() {
         ::mkdir(split_path(split.directory).directory.c_str(), 0755);
         ::mkdir(split.directory.c_str(), 0750);
     }
-    fd_.reset(::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0640));
+    fd_.reset(::open(path_.c_str(),
+                     O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0640));
     if (!fd_) return {path_, std::string("cannot open the log: ") + std::strerror(errno)};
     return {};
 }
@@ -165,7 +180,8 @@ Problem DecisionLog::append(const std::string& line) {
     // O_APPEND and one write per line: concurrent writers never interleave within a line.
     const ssize_t wrote = ::write(fd_.get(), text.data(), text.size());
     if (wrote < 0) return {path_, std::string("cannot write the log: ") + std::strerror(errno)};
-    if (static_cast<std::size_t>(wrote) != text.size()) return {path_, "short write to the log (disk full?)"};
+    if (static_cast<std::size_t>(wrote) != text.size())
+        return {path_, "short write to the log (disk full?)"};
     return {};
 }
 

@@ -26,13 +26,15 @@ struct DecisionRecord {
     Decision decision;
     Action action = Action::Reap;
     std::uint64_t time_unix_ms = 0;
-    std::string method;                // "pidfd" or "kill" (the fallback), empty when nothing sent
-    std::vector<TargetResult> results; // descendants deepest first, the victim last
-    std::string user;                  // the victim's user name, or its uid as text
-    std::string signal;                // the rule's signal ("TERM"), sent or (dry run) not
-    std::uint64_t grace_ms = 0;        // the rule's grace before KILL
+    std::string method;                 // "pidfd" or "kill" (the fallback), empty when nothing sent
+    std::vector<TargetResult> results;  // descendants deepest first, the victim last
+    std::string user;                   // the victim's user name, or its uid as text
+    std::string signal;                 // the rule's signal ("TERM"), sent or (dry run) not
+    std::uint64_t grace_ms = 0;         // the rule's grace before KILL
 
-    const TargetResult* victim_result() const { return results.empty() ? nullptr : &results.back(); }
+    const TargetResult* victim_result() const {
+        return results.empty() ? nullptr : &results.back();
+    }
     bool failed() const;  // any target Failed
 };
 
@@ -49,13 +51,13 @@ std::string iso8601_utc(std::uint64_t unix_ms);
 // An append-only JSON-lines file, opened once per cycle. The file is created 0640 and never
 // reached through a symlink; its directory is created when missing.
 class DecisionLog {
-public:
+  public:
     explicit DecisionLog(std::string path) : path_(std::move(path)) {}
     // Appends one line; returns an empty Problem on success.
     Problem append(const std::string& line);
     const std::string& path() const { return path_; }
 
-private:
+  private:
     Problem open();
     std::string path_;
     UniqueFd fd_;

@@ -21,9 +21,11 @@ ReaperLock try_lock_reaper(std::string_view path) {
         lock.problem = dir.problem;
         return lock;
     }
-    lock.fd.reset(::openat(dir.fd.get(), split.name.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
+    lock.fd.reset(::openat(dir.fd.get(), split.name.c_str(),
+                           O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
     if (!lock.fd) {
-        lock.problem = {std::string(path), std::string("cannot open the lock file: ") + std::strerror(errno)};
+        lock.problem = {std::string(path),
+                        std::string("cannot open the lock file: ") + std::strerror(errno)};
         return lock;
     }
     if (::flock(lock.fd.get(), LOCK_EX | LOCK_NB) != 0) {
@@ -34,7 +36,8 @@ ReaperLock try_lock_reaper(std::string_view path) {
         }
         char text[32] = {};
         const ssize_t got = ::pread(lock.fd.get(), text, sizeof text - 1, 0);
-        const auto pid = got > 0 ? parse_u64(std::string_view(text, static_cast<std::size_t>(got))) : std::nullopt;
+        const auto pid = got > 0 ? parse_u64(std::string_view(text, static_cast<std::size_t>(got)))
+                                 : std::nullopt;
         lock.holder = pid ? static_cast<pid_t>(*pid) : 0;
         lock.state = ReaperLock::State::Busy;
         lock.fd.reset();

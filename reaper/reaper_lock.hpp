@@ -17,9 +17,9 @@ inline constexpr std::string_view kDefaultLockPath = "/run/spawngate/reaper.lock
 
 struct ReaperLock {
     enum class State { Held, Busy, Failed } state = State::Failed;
-    UniqueFd fd;          // keeps the lock while open
-    pid_t holder = 0;     // for Busy: the pid written by the holder, when readable
-    Problem problem;      // for Failed
+    UniqueFd fd;       // keeps the lock while open
+    pid_t holder = 0;  // for Busy: the pid written by the holder, when readable
+    Problem problem;   // for Failed
 };
 
 ReaperLock try_lock_reaper(std::string_view path);

@@ -20,7 +20,8 @@ extern char** environ;
 namespace spawngate {
 
 void RespawnGuard::prune(History& history, std::uint64_t now_ms) const {
-    std::erase_if(history.reaps_ms, [&](std::uint64_t at) { return at + window_ms_ <= now_ms || at > now_ms; });
+    std::erase_if(history.reaps_ms,
+                  [&](std::uint64_t at) { return at + window_ms_ <= now_ms || at > now_ms; });
 }
 
 RespawnGuard::Verdict RespawnGuard::check(const std::string& rule, const std::string& cmdline,
@@ -36,7 +37,8 @@ RespawnGuard::Verdict RespawnGuard::check(const std::string& rule, const std::st
     return Verdict::Allow;
 }
 
-void RespawnGuard::record_reap(const std::string& rule, const std::string& cmdline, std::uint64_t now_ms) {
+void RespawnGuard::record_reap(const std::string& rule, const std::string& cmdline,
+                               std::uint64_t now_ms) {
     History& history = histories_[{rule, cmdline}];
     prune(history, now_ms);
     history.reaps_ms.push_back(now_ms);
@@ -46,8 +48,9 @@ std::size_t RespawnGuard::recent_reaps(const std::string& rule, const std::strin
                                        std::uint64_t now_ms) const {
     const auto found = histories_.find({rule, cmdline});
     if (found == histories_.end()) return 0;
-    return static_cast<std::size_t>(std::count_if(found->second.reaps_ms.begin(), found->second.reaps_ms.end(),
-                                                  [&](std::uint64_t at) { return at + window_ms_ > now_ms && at <= now_ms; }));
+    return static_cast<std::size_t>(
+        std::count_if(found->second.reaps_ms.begin(), found->second.reaps_ms.end(),
+                      [&](std::uint64_t at) { return at + window_ms_ > now_ms && at <= now_ms; }));
 }
 
 std::string RespawnGuard::save() const {
@@ -66,7 +69,8 @@ std::string RespawnGuard::save() const {
 bool RespawnGuard::load(const std::string& text) {
     histories_.clear();
     const nlohmann::json document = nlohmann::json::parse(text, nullptr, false);
-    if (document.is_discarded() || !document.is_object() || document.value("spawnreaper_state", 0) != 1)
+    if (document.is_discarded() || !document.is_object() ||
+        document.value("spawnreaper_state", 0) != 1)
         return false;
     const auto entries = document.find("respawns");
     if (entries == document.end() || !entries->is_array()) return false;
@@ -75,7 +79,8 @@ bool RespawnGuard::load(const std::string& text) {
             History history;
             history.reaps_ms = entry.at("reaps_ms").get<std::vector<std::uint64_t>>();
             history.suppressed_until_ms = entry.at("suppressed_until_ms").get<std::uint64_t>();
-            histories_[{entry.at("rule").get<std::string>(), entry.at("cmdline").get<std::string>()}] = history;
+            histories_[{entry.at("rule").get<std::string>(),
+                        entry.at("cmdline").get<std::string>()}] = history;
         }
     } catch (const nlohmann::json::exception&) {
         histories_.clear();
@@ -90,7 +95,8 @@ Problem run_escalation_command(const std::vector<std::string>& argv, const std::
     if (argv.empty() || argv.front().empty() || argv.front().front() != '/')
         return {where, "the escalation command must be an absolute path"};
     int pipe_fds[2];
-    if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return {where, std::string("pipe: ") + std::strerror(errno)};
+    if (::pipe2(pipe_fds, O_CLOEXEC) != 0)
+        return {where, std::string("pipe: ") + std::strerror(errno)};
     UniqueFd read_end{pipe_fds[0]};
     UniqueFd write_end{pipe_fds[1]};
 
@@ -109,7 +115,8 @@ Problem run_escalation_command(const std::vector<std::string>& argv, const std::
 
     // The event is small (one JSON object); a command that does not read it gets EPIPE, not us
     // killed by SIGPIPE.
-    struct sigaction ignore {}, previous {};
+    struct sigaction ignore {
+    }, previous{};
     ignore.sa_handler = SIG_IGN;
     ::sigaction(SIGPIPE, &ignore, &previous);
     const std::string payload = event_json + "\n";
@@ -122,7 +129,8 @@ Problem run_escalation_command(const std::vector<std::string>& argv, const std::
     for (;;) {
         const pid_t done = ::waitpid(child, &status, WNOHANG);
         if (done == child) break;
-        if (done < 0 && errno != EINTR) return {where, std::string("waitpid: ") + std::strerror(errno)};
+        if (done < 0 && errno != EINTR)
+            return {where, std::string("waitpid: ") + std::strerror(errno)};
         if (std::chrono::steady_clock::now() >= deadline) {
             ::kill(child, SIGKILL);  // our own child, not yet reaped: its pid cannot be reused
             ::waitpid(child, &status, 0);
@@ -131,7 +139,9 @@ Problem run_escalation_command(const std::vector<std::string>& argv, const std::
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return {};
-    return {where, "exited with status " + std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status))};
+    return {where,
+            "exited with status " +
+                std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status))};
 }
 
 }  // namespace spawngate

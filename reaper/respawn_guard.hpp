@@ -21,8 +21,9 @@
 namespace spawngate {
 
 class RespawnGuard {
-public:
-    RespawnGuard(std::uint64_t limit, std::uint64_t window_ms) : limit_(limit), window_ms_(window_ms) {}
+  public:
+    RespawnGuard(std::uint64_t limit, std::uint64_t window_ms)
+        : limit_(limit), window_ms_(window_ms) {}
 
     enum class Verdict {
         Allow,       // reap it
@@ -32,13 +33,14 @@ public:
     Verdict check(const std::string& rule, const std::string& cmdline, std::uint64_t now_ms);
     void record_reap(const std::string& rule, const std::string& cmdline, std::uint64_t now_ms);
     // Reaps counted for this rule and command line within the window ending at `now_ms`.
-    std::size_t recent_reaps(const std::string& rule, const std::string& cmdline, std::uint64_t now_ms) const;
+    std::size_t recent_reaps(const std::string& rule, const std::string& cmdline,
+                             std::uint64_t now_ms) const;
 
     // State file text; load returns false (and keeps an empty state) for text it cannot trust.
     std::string save() const;
     bool load(const std::string& text);
 
-private:
+  private:
     struct History {
         std::vector<std::uint64_t> reaps_ms;
         std::uint64_t suppressed_until_ms = 0;

@@ -41,8 +41,9 @@ BootClockRead read_boot_clock(const Root& root) {
     const ReadResult uptime = read_file(root, "/proc/uptime", uptime_buffer);
     const auto uptime_ms = uptime.ok() ? parse_uptime_ms(uptime.text) : std::nullopt;
     if (!uptime_ms) {
-        result.problem = {root.join("/proc/uptime"), "cannot read the time since boot: " +
-                                                         std::string(describe(uptime.status, uptime.error))};
+        result.problem = {root.join("/proc/uptime"),
+                          "cannot read the time since boot: " +
+                              std::string(describe(uptime.status, uptime.error))};
         return result;
     }
     // /proc/stat lists every CPU before btime; 64 KiB covers a few hundred CPUs.

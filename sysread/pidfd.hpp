@@ -13,7 +13,7 @@
 namespace spawngate {
 
 class PidFd {
-public:
+  public:
     PidFd() = default;  // holds nothing
     // Opens a pidfd for `pid`. On failure the result is invalid and `error` says why: ESRCH (gone),
     // ENOSYS (kernel without pidfds), EPERM, EMFILE.
@@ -29,7 +29,7 @@ public:
     // once when it already has (a zombie counts as exited: it runs no more code).
     bool wait_for_exit(int timeout_ms) const;
 
-private:
+  private:
     explicit PidFd(int fd) : fd_(fd) {}
     UniqueFd fd_;
 };

@@ -29,9 +29,15 @@ std::optional<uid_t> parse_real_uid(std::string_view value) {
 }  // namespace
 
 std::optional<AnonMemory> ProcStatus::anon_memory() const {
-    if (rss_anon_kb || rss_shmem_kb)
-        return AnonMemory{(rss_anon_kb.value_or(0) + rss_shmem_kb.value_or(0)) * 1024, false};
-    if (vm_rss_kb) return AnonMemory{*vm_rss_kb * 1024, true};
+    // Saturating: a size too large for a byte count reads as the largest one and so stays above
+    // every threshold, instead of wrapping to a small number (found by fuzz/fuzz_proc_status.cpp).
+    const auto bytes = [](std::uint64_t kb) { return kb > UINT64_MAX / 1024 ? UINT64_MAX : kb * 1024; };
+    if (rss_anon_kb || rss_shmem_kb) {
+        const std::uint64_t anon_kb = rss_anon_kb.value_or(0), shmem_kb = rss_shmem_kb.value_or(0);
+        return AnonMemory{anon_kb > UINT64_MAX - shmem_kb ? UINT64_MAX : bytes(anon_kb + shmem_kb),
+                          false};
+    }
+    if (vm_rss_kb) return AnonMemory{bytes(*vm_rss_kb), true};
     return std::nullopt;
 }
 
@@ -60,8 +66,7 @@ ProcStatus parse_proc_status(std::string_view text) {
 std::optional<ProcStatus> read_proc_status(const Root& root, pid_t pid) {
     // status is ~1.5 KiB; 8 KiB leaves room for long Groups: lines.
     std::array<char, 8192> buffer;
-    const ReadResult read =
-        read_file(root, "/proc/" + std::to_string(pid) + "/status", buffer);
+    const ReadResult read = read_file(root, "/proc/" + std::to_string(pid) + "/status", buffer);
     if (read.status != ReadStatus::Ok && read.status != ReadStatus::Truncated) return std::nullopt;
     if (read.text.empty()) return std::nullopt;
     return parse_proc_status(read.text);

@@ -23,8 +23,8 @@ struct AnonMemory {
 };
 
 struct ProcStatus {
-    std::optional<uid_t> real_uid;           // first number of "Uid:"
-    std::optional<std::uint64_t> threads;    // "Threads:"
+    std::optional<uid_t> real_uid;         // first number of "Uid:"
+    std::optional<std::uint64_t> threads;  // "Threads:"
     std::optional<std::uint64_t> rss_anon_kb;
     std::optional<std::uint64_t> rss_shmem_kb;
     std::optional<std::uint64_t> vm_rss_kb;

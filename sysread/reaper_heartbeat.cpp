@@ -53,7 +53,8 @@ HeartbeatRead read_heartbeat(const Root& root, std::string_view path, std::uint6
     }
     const std::uint64_t written = result.heartbeat->time_unix_s;
     result.age_s = now_unix_s > written ? now_unix_s - written : 0;
-    const std::uint64_t allowed = missed_cycles * std::max<std::uint64_t>(result.heartbeat->interval_s, 1);
+    const std::uint64_t allowed =
+        missed_cycles * std::max<std::uint64_t>(result.heartbeat->interval_s, 1);
     result.state = result.age_s > allowed ? HeartbeatState::Late : HeartbeatState::Fresh;
     return result;
 }

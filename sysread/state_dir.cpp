@@ -11,7 +11,9 @@
 namespace spawngate {
 namespace {
 
-std::string errno_text(int error) { return std::strerror(error); }
+std::string errno_text(int error) {
+    return std::strerror(error);
+}
 
 bool make_directories(const std::string& path) {
     std::string prefix;
@@ -31,7 +33,8 @@ bool make_directories(const std::string& path) {
 SplitPath split_path(std::string_view path) {
     const auto slash = path.rfind('/');
     if (slash == std::string_view::npos) return {".", std::string(path)};
-    return {slash == 0 ? "/" : std::string(path.substr(0, slash)), std::string(path.substr(slash + 1))};
+    return {slash == 0 ? "/" : std::string(path.substr(0, slash)),
+            std::string(path.substr(slash + 1))};
 }
 
 StateDir open_state_dir(std::string_view path, bool create) {
@@ -64,11 +67,12 @@ StateDir open_state_dir(std::string_view path, bool create) {
     return dir;
 }
 
-Problem write_file_atomically(const StateDir& dir, std::string_view name, std::string_view content) {
+Problem write_file_atomically(const StateDir& dir, std::string_view name, std::string_view content,
+                              mode_t mode) {
     std::random_device random;
     const std::string temporary = "." + std::string(name) + ".tmp." + std::to_string(random());
     const UniqueFd fd{::openat(dir.fd.get(), temporary.c_str(),
-                               O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644)};
+                               O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)};
     const std::string where = dir.path + "/" + std::string(name);
     if (!fd) return {where, "cannot create a temporary file: " + errno_text(errno)};
     std::size_t written = 0;

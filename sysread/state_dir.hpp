@@ -5,6 +5,8 @@
 // (owned by root or by us, not writable by others), and every file in it is opened relative to
 // that descriptor with O_NOFOLLOW.
 
+#include <sys/types.h>
+
 #include <string>
 #include <string_view>
 
@@ -14,7 +16,7 @@
 namespace spawngate {
 
 struct StateDir {
-    UniqueFd fd;      // O_DIRECTORY descriptor, valid on success
+    UniqueFd fd;  // O_DIRECTORY descriptor, valid on success
     std::string path;
     Problem problem;  // set when fd is invalid
 };
@@ -32,7 +34,8 @@ SplitPath split_path(std::string_view path);
 // Writes `content` to `name` in `dir` atomically: a private temporary file renamed over the old
 // one, so a reader sees the old or the new file and never half of one. Returns an empty Problem
 // (what is empty) on success.
-Problem write_file_atomically(const StateDir& dir, std::string_view name, std::string_view content);
+Problem write_file_atomically(const StateDir& dir, std::string_view name, std::string_view content,
+                              mode_t mode = 0644);
 
 // Reads all of `name` in `dir` (O_NOFOLLOW), up to `max_bytes`; false when missing or unreadable.
 bool read_small_file(const StateDir& dir, std::string_view name, std::string& out,

@@ -5,7 +5,9 @@ add_executable(reaper_tests
     reaper/heartbeat_test.cpp
     reaper/process_snapshot_test.cpp
     reaper/reap_config_test.cpp
+    reaper/reap_cycle_test.cpp
     reaper/reap_decide_test.cpp
+    reaper/reap_metrics_test.cpp
     reaper/respawn_guard_test.cpp
 )
 target_link_libraries(reaper_tests PRIVATE reaper_core spawngate_testkit GTest::gtest_main spawngate_flags)
@@ -18,7 +20,8 @@ add_executable(reaper_integration_tests
 target_link_libraries(reaper_integration_tests PRIVATE reaper_core spawngate_testkit GTest::gtest_main
                       spawngate_flags)
 target_compile_definitions(reaper_integration_tests PRIVATE
-    SPAWNREAPER_PATH="$<TARGET_FILE:spawnreaper>")
+    SPAWNREAPER_PATH="$<TARGET_FILE:spawnreaper>"
+    SPAWNGATE_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 add_dependencies(reaper_integration_tests spawnreaper)
 gtest_discover_tests(reaper_integration_tests TEST_PREFIX "reaper.integration." DISCOVERY_TIMEOUT 30
                      PROPERTIES TIMEOUT 120)

@@ -36,7 +36,8 @@ TEST(ReaperHeartbeat, FormatThenParseRoundTrips) {
 TEST(ReaperHeartbeat, TextThatIsNotAHeartbeatIsRejected) {
     EXPECT_FALSE(parse_heartbeat(""));
     EXPECT_FALSE(parse_heartbeat("time_unix_s 5\n"));
-    EXPECT_FALSE(parse_heartbeat("spawnreaper-heartbeat 1\ntime_unix_s x\ninterval_s 1\npid 1\ncycle 1\n"));
+    EXPECT_FALSE(
+        parse_heartbeat("spawnreaper-heartbeat 1\ntime_unix_s x\ninterval_s 1\npid 1\ncycle 1\n"));
 }
 
 TEST(ReaperHeartbeat, HeartbeatWithinThreeIntervalsIsFresh) {
@@ -50,14 +51,16 @@ TEST(ReaperHeartbeat, HeartbeatWithinThreeIntervalsIsFresh) {
 TEST(ReaperHeartbeat, HeartbeatOlderThanThreeIntervalsIsLate) {
     FixtureTree tree;
     tree.write("/run/spawngate/reaper.heartbeat", format_heartbeat(sample()));
-    EXPECT_EQ(read_heartbeat(tree.root(), kDefaultHeartbeatPath, 1'000'000 + 361).state, HeartbeatState::Late);
+    EXPECT_EQ(read_heartbeat(tree.root(), kDefaultHeartbeatPath, 1'000'000 + 361).state,
+              HeartbeatState::Late);
 }
 
 TEST(ReaperHeartbeat, MissingAndMalformedFilesAreTold) {
     FixtureTree tree;
     EXPECT_EQ(read_heartbeat(tree.root(), kDefaultHeartbeatPath, 5).state, HeartbeatState::Missing);
     tree.write("/run/spawngate/reaper.heartbeat", "garbage");
-    EXPECT_EQ(read_heartbeat(tree.root(), kDefaultHeartbeatPath, 5).state, HeartbeatState::Malformed);
+    EXPECT_EQ(read_heartbeat(tree.root(), kDefaultHeartbeatPath, 5).state,
+              HeartbeatState::Malformed);
 }
 
 TEST(ReaperHeartbeat, WriteCreatesTheDirectoryAndReplacesAtomically) {
@@ -71,7 +74,8 @@ TEST(ReaperHeartbeat, WriteCreatesTheDirectoryAndReplacesAtomically) {
     ASSERT_TRUE(read.heartbeat);
     EXPECT_EQ(read.heartbeat->cycle, 8u);
     std::size_t files = 0;
-    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(tree.path_of("/run/spawngate")))
+    for ([[maybe_unused]] const auto& entry :
+         std::filesystem::directory_iterator(tree.path_of("/run/spawngate")))
         ++files;
     EXPECT_EQ(files, 1u);  // no temporary left behind
 }
@@ -80,7 +84,8 @@ TEST(ReaperHeartbeat, WorldWritableDirectoryIsRefused) {
     FixtureTree tree;
     tree.make_directory("/run/spawngate");
     ::chmod(tree.path_of("/run/spawngate").c_str(), 0777);
-    const Problem problem = write_heartbeat(tree.path_of("/run/spawngate/reaper.heartbeat"), sample());
+    const Problem problem =
+        write_heartbeat(tree.path_of("/run/spawngate/reaper.heartbeat"), sample());
     EXPECT_NE(problem.what.find("writable by other users"), std::string::npos) << problem.text();
 }
 
@@ -88,8 +93,10 @@ TEST(ReaperHeartbeat, SymlinkedDirectoryIsRefused) {
     FixtureTree tree;
     tree.make_directory("/elsewhere");
     tree.make_directory("/run");
-    std::filesystem::create_directory_symlink(tree.path_of("/elsewhere"), tree.path_of("/run/spawngate"));
-    const Problem problem = write_heartbeat(tree.path_of("/run/spawngate/reaper.heartbeat"), sample());
+    std::filesystem::create_directory_symlink(tree.path_of("/elsewhere"),
+                                              tree.path_of("/run/spawngate"));
+    const Problem problem =
+        write_heartbeat(tree.path_of("/run/spawngate/reaper.heartbeat"), sample());
     EXPECT_NE(problem.what.find("symlink"), std::string::npos) << problem.text();
     EXPECT_TRUE(std::filesystem::is_empty(tree.path_of("/elsewhere")));
 }

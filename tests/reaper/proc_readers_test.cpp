@@ -61,7 +61,8 @@ TEST(ProcStat, GarbageIsRejectedNotTurnedIntoNumbers) {
     EXPECT_FALSE(parse_proc_stat("42 (x"));
     EXPECT_FALSE(parse_proc_stat("42 (x) S 1 2"));
     EXPECT_FALSE(parse_proc_stat("abc (x) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5000 1 1"));
-    EXPECT_FALSE(parse_proc_stat(stat_line(42, "x").replace(stat_line(42, "x").find("5000"), 4, "50z0")));
+    EXPECT_FALSE(
+        parse_proc_stat(stat_line(42, "x").replace(stat_line(42, "x").find("5000"), 4, "50z0")));
 }
 
 TEST(ProcStatus, RssAnonZeroWithShmemIsARealReadingNotAFallback) {
@@ -87,17 +88,20 @@ TEST(ProcStatus, MissingRssAnonFallsBackToVmRssAndSaysSo) {
 TEST(ProcStatus, FileBackedPagesDoNotCountAsAnonymous) {
     // The git-packfile case: gigabytes of VmRSS, a small heap.
     const ProcStatus status = parse_proc_status(
-        "VmRSS:\t7340032 kB\nRssAnon:\t  102400 kB\nRssFile:\t7237632 kB\nRssShmem:\t       0 kB\n");
+        "VmRSS:\t7340032 kB\nRssAnon:\t  102400 kB\nRssFile:\t7237632 kB\nRssShmem:\t       0 "
+        "kB\n");
     EXPECT_EQ(status.anon_memory()->bytes, 102400u * 1024);
 }
 
 TEST(ProcStatus, KernelThreadHasNoMemoryReading) {
-    const ProcStatus status = parse_proc_status("Name:\tkworker/0:1\nUid:\t0\t0\t0\t0\nThreads:\t1\n");
+    const ProcStatus status =
+        parse_proc_status("Name:\tkworker/0:1\nUid:\t0\t0\t0\t0\nThreads:\t1\n");
     EXPECT_FALSE(status.anon_memory());
 }
 
 TEST(ProcStatus, MalformedValuesStayAbsent) {
-    const ProcStatus status = parse_proc_status("Uid:\tabc\nThreads:\t-1\nRssAnon:\t12 MB\nVmRSS\n");
+    const ProcStatus status =
+        parse_proc_status("Uid:\tabc\nThreads:\t-1\nRssAnon:\t12 MB\nVmRSS\n");
     EXPECT_FALSE(status.real_uid);
     EXPECT_FALSE(status.threads);
     EXPECT_FALSE(status.rss_anon_kb);

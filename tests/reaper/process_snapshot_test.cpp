@@ -11,15 +11,15 @@ namespace {
 
 using testkit::FixtureTree;
 
-std::string stat_line(int pid, const std::string& comm, int ppid, char state = 'S', unsigned flags = 0,
-                      unsigned long start_ticks = 10'000) {
+std::string stat_line(int pid, const std::string& comm, int ppid, char state = 'S',
+                      unsigned flags = 0, unsigned long start_ticks = 10'000) {
     return std::to_string(pid) + " (" + comm + ") " + state + " " + std::to_string(ppid) + " " +
            std::to_string(pid) + " " + std::to_string(pid) + " 0 -1 " + std::to_string(flags) +
            " 0 0 0 0 0 0 0 0 20 0 3 0 " + std::to_string(start_ticks) + " 1000 100 0\n";
 }
 
 class SnapshotTest : public ::testing::Test {
-protected:
+  protected:
     FixtureTree tree;
     BootClock clock{100'000, 1'700'000'000, 100};  // 100 s since boot
 
@@ -27,7 +27,8 @@ protected:
         tree.write("/proc/1/stat", stat_line(1, "init", 0));
         tree.write("/proc/2/stat", stat_line(2, "kthreadd", 0, 'S', 0x00200040u));
         tree.write("/proc/50/stat", stat_line(50, "a) b (c", 1, 'S', 0, 1'000));
-        tree.write("/proc/50/status", "Uid:\t1000\t1000\t1000\t1000\nThreads:\t3\nVmRSS:\t100 kB\n");
+        tree.write("/proc/50/status",
+                   "Uid:\t1000\t1000\t1000\t1000\nThreads:\t3\nVmRSS:\t100 kB\n");
         tree.write("/proc/50/cmdline", std::string("python3\0-c\0pass\0", 17));
         tree.write("/proc/60/stat", stat_line(60, "defunct", 50, 'Z'));
         tree.write("/proc/70/stat", "garbage that is not a stat line");
@@ -52,14 +53,15 @@ TEST_F(SnapshotTest, StatFieldsAndAgeAreFilled) {
     EXPECT_EQ(hostile->age_ms, 90'000u);  // started at 10 s, now 100 s
     EXPECT_TRUE(snapshot.find(2)->kernel_thread);
     EXPECT_TRUE(snapshot.find(60)->zombie());
-    EXPECT_FALSE(hostile->details_read);
+    EXPECT_FALSE(hostile->status_read);
+    EXPECT_FALSE(hostile->cmdline_read);
 }
 
 TEST_F(SnapshotTest, DetailsAreReadOnRequest) {
     Snapshot snapshot = scan_processes(tree.root(), clock);
     ProcessInfo* process = snapshot.find(50);
-    read_details(tree.root(), *process, {true, true});
-    EXPECT_TRUE(process->details_read);
+    read_details(tree.root(), *process);
+    EXPECT_TRUE(process->status_read);
     EXPECT_EQ(process->uid, 1000u);
     EXPECT_EQ(process->cmdline, "python3 -c pass");
     ASSERT_TRUE(process->anon_memory);
@@ -71,9 +73,40 @@ TEST_F(SnapshotTest, DetailsOfAVanishedProcessStayUnread) {
     Snapshot snapshot = scan_processes(tree.root(), clock);
     tree.remove("/proc/50");
     ProcessInfo* process = snapshot.find(50);
-    read_details(tree.root(), *process, {true, true});
-    EXPECT_FALSE(process->details_read);
+    read_details(tree.root(), *process);
     EXPECT_FALSE(process->uid);
+    EXPECT_FALSE(process->cmdline);
+    EXPECT_FALSE(process->anon_memory);
+}
+
+TEST_F(SnapshotTest, CmdlineAloneCanBeReadWithoutStatus) {
+    Snapshot snapshot = scan_processes(tree.root(), clock);
+    ProcessInfo* process = snapshot.find(50);
+    read_cmdline(tree.root(), *process);
+    EXPECT_EQ(process->cmdline, "python3 -c pass");
+    EXPECT_FALSE(process->status_read);
+    EXPECT_FALSE(process->uid);
+}
+
+TEST_F(SnapshotTest, NameFilterSkipsTheStatOfProcessesNoRuleNames) {
+    tree.write("/proc/1/comm", "init\n");
+    tree.write("/proc/2/comm", "kthreadd\n");
+    tree.write("/proc/50/comm", "a) b (c\n");
+    tree.write("/proc/60/comm", "defunct\n");
+    std::string error;
+    const Pattern hostile = *Pattern::compile("^a\\) b", error);
+    const std::vector<const Pattern*> filter{&hostile};
+    Snapshot snapshot = scan_processes(tree.root(), clock, &filter);
+    EXPECT_FALSE(snapshot.complete);
+    EXPECT_TRUE(snapshot.find(50)->stat_read);
+    EXPECT_EQ(snapshot.find(50)->ppid, 1);
+    EXPECT_FALSE(snapshot.find(60)->stat_read);
+    EXPECT_EQ(snapshot.find(60)->name, "defunct");
+    EXPECT_TRUE(ensure_stat(tree.root(), clock, snapshot, 60));
+    EXPECT_EQ(snapshot.find(60)->ppid, 50);
+    complete_scan(tree.root(), clock, snapshot);
+    EXPECT_TRUE(snapshot.complete);
+    EXPECT_TRUE(snapshot.find(2)->kernel_thread);
 }
 
 TEST(Snapshot, UnreadableProcIsAProblem) {

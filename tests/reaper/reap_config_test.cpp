@@ -65,7 +65,7 @@ signal = "INT"
 grace = "3s"
 descendants = true
 )",
-                                               "t.toml");
+                                                "t.toml");
     ASSERT_TRUE(load.config) << load.error->text();
     const Rule& rule = load.config->rules.front();
     EXPECT_EQ(rule.older_than_ms, 900'000u);
@@ -92,7 +92,8 @@ TEST(ReapConfig, EmptyPatternIsRejectedWithItsKeyAndLine) {
     EXPECT_EQ(error.rule, "x");
     EXPECT_EQ(error.key, "cmdline");
     EXPECT_EQ(error.line, 4);
-    EXPECT_EQ(error.text(), "test.toml:4: rule 'x', key 'cmdline': empty pattern: it would match every process");
+    EXPECT_EQ(error.text(),
+              "test.toml:4: rule 'x', key 'cmdline': empty pattern: it would match every process");
 }
 
 TEST(ReapConfig, PatternsThatMatchEverythingAreRejected) {
@@ -100,7 +101,8 @@ TEST(ReapConfig, PatternsThatMatchEverythingAreRejected) {
         const ConfigError error =
             error_of(std::string("[[rule]]\nname = \"x\"\nprocess_name = '") + pattern + "'\n");
         EXPECT_EQ(error.key, "process_name") << pattern;
-        EXPECT_NE(error.message.find("matches every"), std::string::npos) << pattern << ": " << error.message;
+        EXPECT_NE(error.message.find("matches every"), std::string::npos)
+            << pattern << ": " << error.message;
     }
 }
 
@@ -109,17 +111,21 @@ TEST(ReapConfig, InvalidRegexIsRejected) {
 }
 
 TEST(ReapConfig, UnknownKeyIsATypoNotIgnored) {
-    const ConfigError error = error_of("[[rule]]\nname = \"x\"\ncmdline = 'y'\nolder_then = \"5m\"\n");
+    const ConfigError error =
+        error_of("[[rule]]\nname = \"x\"\ncmdline = 'y'\nolder_then = \"5m\"\n");
     EXPECT_EQ(error.key, "older_then");
     EXPECT_EQ(error.line, 4);
 }
 
 TEST(ReapConfig, BadDurationAndSizeAreRejected) {
-    EXPECT_EQ(error_of("[[rule]]\nname = \"x\"\ncmdline = 'y'\nolder_than = \"120\"\n").key, "older_than");
+    EXPECT_EQ(error_of("[[rule]]\nname = \"x\"\ncmdline = 'y'\nolder_than = \"120\"\n").key,
+              "older_than");
     EXPECT_EQ(error_of("[[rule]]\nname = \"x\"\ncmdline = 'y'\ngrace = \"1O0s\"\n").key, "grace");
-    EXPECT_EQ(error_of("[[rule]]\nname = \"x\"\ncmdline = 'y'\nanon_memory_above = \"2 gigs\"\n").key,
-              "anon_memory_above");
-    EXPECT_EQ(error_of("[[rule]]\nname = \"x\"\ncmdline = 'y'\nthreads_above = \"many\"\n").key, "threads_above");
+    EXPECT_EQ(
+        error_of("[[rule]]\nname = \"x\"\ncmdline = 'y'\nanon_memory_above = \"2 gigs\"\n").key,
+        "anon_memory_above");
+    EXPECT_EQ(error_of("[[rule]]\nname = \"x\"\ncmdline = 'y'\nthreads_above = \"many\"\n").key,
+              "threads_above");
 }
 
 TEST(ReapConfig, OrphanAloneIsNotEnough) {
@@ -136,13 +142,17 @@ TEST(ReapConfig, DuplicateRuleNamesAreRejected) {
 }
 
 TEST(ReapConfig, UnknownUserAndSignalAreRejected) {
-    EXPECT_EQ(error_of("[[rule]]\nname = \"x\"\ncmdline = 'a'\nuser = \"no-such-user-here\"\n").key, "user");
+    EXPECT_EQ(error_of("[[rule]]\nname = \"x\"\ncmdline = 'a'\nuser = \"no-such-user-here\"\n").key,
+              "user");
     EXPECT_EQ(error_of("[[rule]]\nname = \"x\"\ncmdline = 'a'\nsignal = \"STOP\"\n").key, "signal");
 }
 
 TEST(ReapConfig, RelativeEscalationCommandIsRejected) {
-    EXPECT_EQ(error_of("[reaper]\nescalation_command = [\"notify\"]\n[[rule]]\nname = \"x\"\ncmdline = 'a'\n").key,
-              "escalation_command");
+    EXPECT_EQ(
+        error_of(
+            "[reaper]\nescalation_command = [\"notify\"]\n[[rule]]\nname = \"x\"\ncmdline = 'a'\n")
+            .key,
+        "escalation_command");
 }
 
 TEST(ReapConfig, InvalidTomlNamesItsLine) {

@@ -1,0 +1,534 @@
+// The real-process scenario: the built spawnreaper binary against real processes, with a test
+// config of short ages. Every rule here is scoped by a random token in argv and, where cgroupfs
+// is writable, by a pids cgroup made for the test, so nothing outside the test can match; every
+// process is killed and reaped by its guard when the test ends, also when it fails.
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <csignal>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "real_process.hpp"
+#include "reap_cycle.hpp"
+#include "reaper_heartbeat.hpp"
+#include "reaper_lock.hpp"
+
+extern char** environ;
+
+namespace spawngate {
+namespace {
+
+using nlohmann::json;
+using testkit::RealProcess;
+
+struct RunResult {
+    int exit_code = -1;
+    std::string stdout_text;
+    std::string stderr_text;
+};
+
+std::string read_text(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+class ReaperScenario : public ::testing::Test {
+  protected:
+    std::string token;
+    std::string directory;
+    std::unique_ptr<testkit::TestCgroup> cgroup;  // destroyed after the processes below
+    std::deque<RealProcess> processes;            // a deque: references from keep() stay valid
+
+    void SetUp() override {
+        if (::geteuid() != 0)
+            GTEST_SKIP() << "the real-process scenario signals processes and needs root";
+        token = testkit::random_token();
+        char pattern[] = "/tmp/spawnreaper-it-XXXXXX";
+        ASSERT_NE(::mkdtemp(pattern), nullptr);
+        directory = pattern;
+        cgroup = std::make_unique<testkit::TestCgroup>("spawnreaper-test-" + token);
+    }
+
+    void TearDown() override {
+        processes.clear();
+        cgroup.reset();
+        if (!directory.empty()) std::filesystem::remove_all(directory);
+    }
+
+    std::string procs_file() const {
+        return cgroup && cgroup->created() ? cgroup->procs_file() : "";
+    }
+
+    // The scope every test rule carries: the token always, the test cgroup when there is one.
+    std::string scope(const std::string& cmdline_pattern) const {
+        std::string lines = "cmdline = '" + cmdline_pattern + "'\n";
+        if (cgroup && cgroup->created()) lines += "cgroup = \"" + cgroup->name() + "\"\n";
+        return lines;
+    }
+
+    RealProcess& keep(RealProcess process) {
+        EXPECT_TRUE(process.valid());
+        processes.push_back(std::move(process));
+        return processes.back();
+    }
+
+    RealProcess& sleeper(const std::string& argv0, bool ignore_term = false) {
+        return keep(RealProcess::spawn("/bin/sleep", {argv0, "300"}, ignore_term, procs_file()));
+    }
+
+    std::string write_config(const std::string& body) const {
+        const std::string path = directory + "/reaper.toml";
+        std::ofstream(path) << body;
+        ::chmod(path.c_str(), 0644);
+        return path;
+    }
+
+    std::string log_path() const { return directory + "/reaper.jsonl"; }
+
+    std::vector<std::string> standard_arguments(const std::string& config) const {
+        return {"--config",    config,
+                "--log",       log_path(),
+                "--lock",      directory + "/run/reaper.lock",
+                "--heartbeat", directory + "/run/reaper.heartbeat",
+                "--state",     directory + "/run/state.json"};
+    }
+
+    RunResult run_reaper(std::vector<std::string> arguments) const {
+        arguments.insert(arguments.begin(), SPAWNREAPER_PATH);
+        const std::string out = directory + "/stdout", err = directory + "/stderr";
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                         0644);
+        posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                         0644);
+        std::vector<char*> argv;
+        for (std::string& argument : arguments) argv.push_back(argument.data());
+        argv.push_back(nullptr);
+        pid_t pid = 0;
+        RunResult result;
+        const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+        posix_spawn_file_actions_destroy(&actions);
+        if (spawned != 0) return result;
+        int status = 0;
+        ::waitpid(pid, &status, 0);
+        result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        result.stdout_text = read_text(out);
+        result.stderr_text = read_text(err);
+        return result;
+    }
+
+    std::vector<json> log_lines() const {
+        std::vector<json> lines;
+        std::ifstream in(log_path());
+        for (std::string line; std::getline(in, line);) lines.push_back(json::parse(line));
+        return lines;
+    }
+
+    std::optional<json> decision_for(pid_t pid) const {
+        for (const json& line : log_lines())
+            if (line.value("event", "") == "decision" && line.value("pid", 0) == pid) return line;
+        return std::nullopt;
+    }
+
+    static void wait_older_than_one_second() {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    }
+};
+
+TEST_F(ReaperScenario, FakeDeployWithAChildIsReapedTogetherWithTheChild) {
+    RealProcess& deploy = keep(RealProcess::spawn(
+        "/bin/sh", {"deploy-" + token, "-c", "sleep 300 & wait"}, false, procs_file()));
+    const auto children = testkit::children_of(deploy.pid(), 1, 2000);
+    ASSERT_EQ(children.size(), 1u);
+    RealProcess& child = keep(RealProcess::adopt(children[0]));
+    RealProcess& bystander = sleeper("bystander-" + token);
+    wait_older_than_one_second();
+
+    const std::string config =
+        // process_name makes the scan skip other processes' stat, so the descendants come from
+        // the scan completed on demand.
+        write_config("[[rule]]\nname = \"stale-deploy\"\nprocess_name = '^sh$'\n" +
+                     scope("^deploy-" + token) +
+                     "older_than = \"1s\"\ndescendants = true\ngrace = \"5s\"\n");
+    const RunResult run = run_reaper([&] {
+        auto arguments = standard_arguments(config);
+        arguments.push_back("--once");
+        return arguments;
+    }());
+    EXPECT_EQ(run.exit_code, 0) << run.stderr_text;
+    EXPECT_TRUE(deploy.wait_exit(1000));
+    EXPECT_TRUE(child.wait_exit(1000));
+    EXPECT_TRUE(bystander.alive());
+
+    const auto line = decision_for(deploy.pid());
+    ASSERT_TRUE(line) << read_text(log_path());
+    EXPECT_EQ((*line)["rule"], "stale-deploy");
+    EXPECT_EQ((*line)["action"], "reap");
+    EXPECT_EQ((*line)["outcome"], "exited_after_signal");
+    EXPECT_EQ((*line)["signals_sent"], json::array({"TERM"}));
+    EXPECT_EQ((*line)["method"], "pidfd");
+    EXPECT_EQ((*line)["cmdline"], "deploy-" + token + " -c sleep 300 & wait");
+    EXPECT_GE((*line)["age_s"].get<int>(), 1);
+    ASSERT_EQ((*line)["descendants"].size(), 1u);
+    EXPECT_EQ((*line)["descendants"][0]["pid"], child.pid());
+    EXPECT_EQ((*line)["descendants"][0]["outcome"], "exited_after_signal");
+    for (const char* field :
+         {"time", "start_time_ticks", "name", "exe", "parent_chain", "user", "anon_memory_bytes",
+          "anon_memory_source", "threads", "outcome_detail"})
+        EXPECT_TRUE(line->contains(field)) << field;
+    EXPECT_FALSE(decision_for(bystander.pid()));
+    EXPECT_NE(run.stderr_text.find("rule stale-deploy: pid " + std::to_string(deploy.pid())),
+              std::string::npos);
+}
+
+TEST_F(ReaperScenario, OrphanedInterpreterIsReapedAndAParentedOneIsNot) {
+    if (::access("/usr/bin/python3", X_OK) != 0) GTEST_SKIP() << "no /usr/bin/python3 to orphan";
+    const std::vector<std::string> argv{"python3", "-c", "import time; time.sleep(300)",
+                                        "orphan-" + token};
+    RealProcess& orphan = keep(RealProcess::spawn_orphan("/usr/bin/python3", argv, procs_file()));
+    RealProcess& parented = keep(RealProcess::spawn("/usr/bin/python3", argv, false, procs_file()));
+    wait_older_than_one_second();
+
+    const std::string config = write_config(
+        "[[rule]]\nname = \"orphaned-interpreter\"\n"
+        "process_name = '^python3$'\norphan = true\n" +
+        scope("orphan-" + token) + "older_than = \"1s\"\ngrace = \"5s\"\n");
+    auto arguments = standard_arguments(config);
+    const RunResult run = run_reaper(arguments);
+    EXPECT_EQ(run.exit_code, 0) << run.stderr_text;
+    EXPECT_TRUE(orphan.wait_exit(1000));
+    EXPECT_TRUE(parented.alive());
+    const auto line = decision_for(orphan.pid());
+    ASSERT_TRUE(line) << read_text(log_path());
+    EXPECT_EQ((*line)["outcome"], "exited_after_signal");
+    EXPECT_NE((*line)["reason"].get<std::string>().find("orphan (parent"), std::string::npos);
+    EXPECT_FALSE(decision_for(parented.pid()));
+}
+
+TEST_F(ReaperScenario, TermIgnoringProcessIsKilledAfterTheGrace) {
+    RealProcess& stubborn = sleeper("stubborn-" + token, true);
+    const std::string config = write_config("[[rule]]\nname = \"stubborn\"\n" +
+                                            scope("^stubborn-" + token) + "grace = \"1s\"\n");
+    const auto started = std::chrono::steady_clock::now();
+    const RunResult run = run_reaper(standard_arguments(config));
+    const auto took = std::chrono::steady_clock::now() - started;
+    EXPECT_EQ(run.exit_code, 0) << run.stderr_text;
+    const auto status = stubborn.reap();
+    ASSERT_TRUE(status);
+    EXPECT_TRUE(WIFSIGNALED(*status) && WTERMSIG(*status) == SIGKILL);
+    EXPECT_GE(took, std::chrono::milliseconds(1000));
+    const auto line = decision_for(stubborn.pid());
+    ASSERT_TRUE(line);
+    EXPECT_EQ((*line)["outcome"], "killed_after_grace");
+    EXPECT_EQ((*line)["signals_sent"], json::array({"TERM", "KILL"}));
+}
+
+TEST_F(ReaperScenario, VictimsOfOneCycleShareOneGrace) {
+    RealProcess& first = sleeper("shared-" + token + "-a", true);
+    RealProcess& second = sleeper("shared-" + token + "-b", true);
+    const std::string config = write_config("[[rule]]\nname = \"shared\"\n" +
+                                            scope("^shared-" + token) + "grace = \"1s\"\n");
+    const auto started = std::chrono::steady_clock::now();
+    EXPECT_EQ(run_reaper(standard_arguments(config)).exit_code, 0);
+    const auto took = std::chrono::steady_clock::now() - started;
+    EXPECT_TRUE(first.wait_exit(1000));
+    EXPECT_TRUE(second.wait_exit(1000));
+    EXPECT_LT(took, std::chrono::milliseconds(1900))
+        << "one grace for the cycle, not one per victim";
+    EXPECT_EQ((*decision_for(first.pid()))["outcome"], "killed_after_grace");
+    EXPECT_EQ((*decision_for(second.pid()))["outcome"], "killed_after_grace");
+}
+
+TEST_F(ReaperScenario, ProtectedMatchIsSparedAndLoggedAsSpared) {
+    RealProcess& guarded = sleeper("protected-" + token);
+    RealProcess& victim = sleeper("victim-" + token);
+    const std::string config =
+        write_config("[reaper]\nprotect_cmdlines = ['^protected-" + token +
+                     "']\n[[rule]]\nname = \"tokened\"\n" + scope(token) + "grace = \"2s\"\n");
+    const RunResult run = run_reaper(standard_arguments(config));
+    EXPECT_EQ(run.exit_code, 0) << run.stderr_text;
+    EXPECT_TRUE(victim.wait_exit(1000));
+    EXPECT_TRUE(guarded.alive());
+    const auto line = decision_for(guarded.pid());
+    ASSERT_TRUE(line);
+    EXPECT_EQ((*line)["action"], "spared");
+    EXPECT_EQ((*line)["spared_by"], "on the protect list");
+    EXPECT_EQ((*line)["signals_sent"], json::array());
+}
+
+TEST_F(ReaperScenario, ReapersOwnParentMatchingARuleIsSpared) {
+    const std::string config = write_config("[[rule]]\nname = \"parent\"\n" +
+                                            scope("^parent-" + token) + "grace = \"2s\"\n");
+    std::string script = SPAWNREAPER_PATH;
+    for (const std::string& argument : standard_arguments(config)) script += " '" + argument + "'";
+    script += " 2>/dev/null; exit $?";
+    RealProcess& parent =
+        keep(RealProcess::spawn("/bin/sh", {"parent-" + token, "-c", script}, false, procs_file()));
+    const auto status = parent.reap();
+    ASSERT_TRUE(status);
+    ASSERT_TRUE(WIFEXITED(*status))
+        << "the reaper's parent was killed by signal " << WTERMSIG(*status);
+    EXPECT_EQ(WEXITSTATUS(*status), 0);
+    const auto line = decision_for(parent.pid());
+    ASSERT_TRUE(line) << read_text(log_path());
+    EXPECT_EQ((*line)["action"], "spared");
+    EXPECT_EQ((*line)["spared_by"], "the reaper itself or one of its ancestors");
+}
+
+TEST_F(ReaperScenario, DryRunKillsNothingAndLogsTheSameDecisions) {
+    RealProcess& first = sleeper("dry-" + token);
+    RealProcess& stubborn = sleeper("dry-" + token + "-stubborn", true);
+    const std::string config =
+        write_config("[[rule]]\nname = \"dry\"\n" + scope("^dry-" + token) + "grace = \"1s\"\n");
+    auto arguments = standard_arguments(config);
+    arguments.push_back("--dry-run");
+    const RunResult dry = run_reaper(arguments);
+    EXPECT_EQ(dry.exit_code, 0) << dry.stderr_text;
+    EXPECT_TRUE(first.alive());
+    EXPECT_TRUE(stubborn.alive());
+    std::set<pid_t> dry_pids;
+    for (const json& line : log_lines()) {
+        EXPECT_EQ(line["action"], "dry_run");
+        EXPECT_EQ(line["signals_sent"], json::array());
+        EXPECT_EQ(line["signal"], "TERM");
+        dry_pids.insert(line["pid"].get<pid_t>());
+    }
+    EXPECT_EQ(dry_pids, (std::set<pid_t>{first.pid(), stubborn.pid()}));
+    EXPECT_FALSE(std::filesystem::exists(directory + "/run/reaper.heartbeat"));
+
+    std::filesystem::remove(log_path());
+    EXPECT_EQ(run_reaper(standard_arguments(config)).exit_code, 0);
+    std::set<pid_t> real_pids;
+    for (const json& line : log_lines()) real_pids.insert(line["pid"].get<pid_t>());
+    EXPECT_EQ(real_pids, dry_pids);
+    EXPECT_TRUE(first.wait_exit(1000));
+    EXPECT_TRUE(stubborn.wait_exit(1000));
+}
+
+TEST_F(ReaperScenario, SecondInstanceSeesTheLockAndExitsZero) {
+    RealProcess& victim = sleeper("locked-" + token);
+    const std::string config =
+        write_config("[[rule]]\nname = \"locked\"\n" + scope("^locked-" + token));
+    std::filesystem::create_directories(directory + "/run");
+    const ReaperLock held = try_lock_reaper(directory + "/run/reaper.lock");
+    ASSERT_EQ(held.state, ReaperLock::State::Held) << held.problem.text();
+    const RunResult run = run_reaper(standard_arguments(config));
+    EXPECT_EQ(run.exit_code, 0);
+    EXPECT_NE(run.stderr_text.find("holds"), std::string::npos) << run.stderr_text;
+    EXPECT_NE(run.stderr_text.find("pid " + std::to_string(::getpid())), std::string::npos)
+        << run.stderr_text;
+    EXPECT_TRUE(victim.alive());
+}
+
+TEST_F(ReaperScenario, WithoutPidfdsTheFallbackReapsAfterAStartTimeCheckAndSaysSo) {
+    RealProcess& victim = sleeper("fallback-" + token);
+    const std::string config =
+        write_config("[[rule]]\nname = \"fallback\"\n" + scope("^fallback-" + token));
+    auto arguments = standard_arguments(config);
+    arguments.push_back("--no-pidfd");
+    const RunResult run = run_reaper(arguments);
+    EXPECT_EQ(run.exit_code, 0) << run.stderr_text;
+    EXPECT_TRUE(victim.wait_exit(1000));
+    const auto line = decision_for(victim.pid());
+    ASSERT_TRUE(line);
+    EXPECT_EQ((*line)["method"], "kill");
+    EXPECT_EQ((*line)["outcome"], "exited_after_signal");
+}
+
+TEST_F(ReaperScenario, ConfigErrorHasItsOwnExitCodeAndNamesRuleKeyAndLine) {
+    const std::string config = write_config("[[rule]]\nname = \"broken\"\ncmdline = '.*'\n");
+    const RunResult run = run_reaper(standard_arguments(config));
+    EXPECT_EQ(run.exit_code, 2);
+    EXPECT_NE(run.stderr_text.find("reaper.toml:3: rule 'broken', key 'cmdline'"),
+              std::string::npos)
+        << run.stderr_text;
+}
+
+TEST_F(ReaperScenario, RespawnLoopIsEscalatedOnceAndThenLeftAlone) {
+    const std::string event_file = directory + "/escalation.json";
+    const std::string config = write_config(
+        "[reaper]\nrespawn_limit = 1\nrespawn_window = \"10m\"\n"
+        "escalation_command = [\"/usr/bin/tee\", \"" +
+        event_file +
+        "\"]\n"
+        "[[rule]]\nname = \"loop\"\n" +
+        scope("^loop-" + token));
+    RealProcess& first = sleeper("loop-" + token);
+    EXPECT_EQ(run_reaper(standard_arguments(config)).exit_code, 0);
+    EXPECT_TRUE(first.wait_exit(1000));
+    RealProcess& respawned = sleeper("loop-" + token);
+    const RunResult run = run_reaper(standard_arguments(config));
+    EXPECT_EQ(run.exit_code, 0) << run.stderr_text;
+    EXPECT_TRUE(respawned.alive());
+    EXPECT_NE(run.stderr_text.find("ESCALATION"), std::string::npos);
+    const json event = json::parse(read_text(event_file));
+    EXPECT_EQ(event["event"], "escalation");
+    EXPECT_EQ(event["rule"], "loop");
+    EXPECT_EQ(event["cmdline"], "loop-" + token + " 300");
+    const auto line = decision_for(respawned.pid());
+    ASSERT_TRUE(line);
+    EXPECT_EQ((*line)["action"], "suppressed");
+}
+
+TEST_F(ReaperScenario, MatchListsWhatARuleMatchesNowAndWhyAndActsOnNothing) {
+    RealProcess& target = sleeper("match-" + token);
+    const std::string config = write_config("[[rule]]\nname = \"m\"\n" + scope("^match-" + token));
+    auto arguments = standard_arguments(config);
+    arguments.insert(arguments.begin(), {"match", "m"});
+    const RunResult run = run_reaper(arguments);
+    EXPECT_EQ(run.exit_code, 0) << run.stderr_text;
+    EXPECT_NE(run.stdout_text.find("rule m matches 1 process now"), std::string::npos)
+        << run.stdout_text;
+    EXPECT_NE(run.stdout_text.find("pid " + std::to_string(target.pid()) + " (sleep)"),
+              std::string::npos);
+    EXPECT_NE(run.stdout_text.find("why: cmdline ~ /^match-" + token + "/"), std::string::npos);
+    EXPECT_TRUE(target.alive());
+    EXPECT_FALSE(std::filesystem::exists(log_path()));
+
+    arguments[1] = "no-such-rule";
+    EXPECT_EQ(run_reaper(arguments).exit_code, 3);
+}
+
+TEST_F(ReaperScenario, EveryCycleWritesAHeartbeat) {
+    const std::string config =
+        write_config("[[rule]]\nname = \"idle\"\n" + scope("^nothing-" + token));
+    auto arguments = standard_arguments(config);
+    arguments.insert(arguments.end(), {"--interval", "2m"});
+    EXPECT_EQ(run_reaper(arguments).exit_code, 0);
+    const auto heartbeat = parse_heartbeat(read_text(directory + "/run/reaper.heartbeat"));
+    ASSERT_TRUE(heartbeat);
+    EXPECT_EQ(heartbeat->interval_s, 120u);
+    EXPECT_EQ(heartbeat->cycle, 1u);
+    EXPECT_EQ(heartbeat->reaped, 0u);
+}
+
+TEST_F(ReaperScenario, MetricsFileCountsDecisionsAcrossRuns) {
+    const std::string config =
+        write_config("[[rule]]\nname = \"metered\"\n" + scope("^metered-" + token));
+    auto arguments = standard_arguments(config);
+    arguments.insert(arguments.end(), {"--metrics", directory + "/reaper.prom"});
+    for (int run = 0; run < 2; ++run) {
+        RealProcess& victim = sleeper("metered-" + token);
+        EXPECT_EQ(run_reaper(arguments).exit_code, 0);
+        EXPECT_TRUE(victim.wait_exit(1000));
+    }
+    const std::string text = read_text(directory + "/reaper.prom");
+    EXPECT_NE(
+        text.find(
+            "spawnreaper_decisions_total{rule=\"metered\",outcome=\"exited_after_signal\"} 2\n"),
+        std::string::npos)
+        << text;
+    EXPECT_NE(text.find("spawnreaper_cycles_total 2\n"), std::string::npos) << text;
+}
+
+TEST_F(ReaperScenario, WatchModeCyclesUntilStoppedAndReapsNewcomers) {
+    const std::string config =
+        write_config("[[rule]]\nname = \"watched\"\n" + scope("^watched-" + token));
+    auto arguments = standard_arguments(config);
+    arguments.insert(arguments.begin(), SPAWNREAPER_PATH);
+    arguments.insert(arguments.end(), {"--watch", "1s", "--quiet"});
+    RealProcess& watcher = keep(RealProcess::spawn(SPAWNREAPER_PATH, arguments));
+    // Newcomers arrive after the first cycle, so each is reaped by a later one.
+    const std::string heartbeat_file = directory + "/run/reaper.heartbeat";
+    for (int waited = 0; waited < 500 && !std::filesystem::exists(heartbeat_file); ++waited)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    RealProcess& first = sleeper("watched-" + token);
+    EXPECT_TRUE(first.wait_exit(3000));
+    RealProcess& second = sleeper("watched-" + token + "-2");
+    EXPECT_TRUE(second.wait_exit(3000));
+    const auto heartbeat = parse_heartbeat(read_text(heartbeat_file));
+    ASSERT_TRUE(heartbeat);
+    EXPECT_GE(heartbeat->cycle, 2u);
+    EXPECT_EQ(heartbeat->pid, watcher.pid());
+    ::kill(watcher.pid(), SIGTERM);  // our own unreaped child: the pid cannot have been reused
+    const auto status = watcher.reap();
+    ASSERT_TRUE(status);
+    EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0);
+}
+
+TEST_F(ReaperScenario, LogThatCannotBeWrittenDoesNotStopTheReaping) {
+    RealProcess& victim = sleeper("nolog-" + token);
+    const std::string config =
+        write_config("[[rule]]\nname = \"nolog\"\n" + scope("^nolog-" + token));
+    std::ofstream(directory + "/not-a-directory") << "x";
+    auto arguments = standard_arguments(config);
+    arguments[3] = directory + "/not-a-directory/reaper.jsonl";
+    const RunResult run = run_reaper(arguments);
+    EXPECT_EQ(run.exit_code, 5) << run.stderr_text;
+    EXPECT_TRUE(victim.wait_exit(1000));
+    EXPECT_NE(run.stderr_text.find("cannot open the log"), std::string::npos) << run.stderr_text;
+}
+
+// What the gate's auto-reap calls: one cycle in this process, no fork, no binary.
+TEST_F(ReaperScenario, LibraryCycleReapsInProcess) {
+    RealProcess& victim = sleeper("inprocess-" + token);
+    const ConfigLoad load = parse_reaper_config(
+        "[[rule]]\nname = \"inprocess\"\n" + scope("^inprocess-" + token), "in-process test");
+    ASSERT_TRUE(load.config) << load.error->text();
+    CycleOptions options;
+    options.log_path = log_path();
+    options.state_path = directory + "/run/state.json";
+    options.summary_to_stderr = false;
+    const CycleReport report = run_reap_cycle(*load.config, options);
+    EXPECT_EQ(report.reaped, 1u);
+    EXPECT_EQ(report.failed, 0u);
+    EXPECT_TRUE(report.problems.empty());
+    EXPECT_TRUE(victim.wait_exit(1000));
+    ASSERT_TRUE(decision_for(victim.pid()));
+}
+
+// The command lines shipped in hooks/ must run: each is run here as shipped, with only the
+// binary's path replaced and a dry run on a test config appended.
+std::vector<std::string> shipped_arguments(const std::string& file, const std::string& marker) {
+    std::istringstream text(read_text(std::string(SPAWNGATE_SOURCE_DIR) + "/hooks/" + file));
+    for (std::string line; std::getline(text, line);) {
+        if (line.empty() || line.front() == '#') continue;
+        const auto at = line.find(marker);
+        if (at == std::string::npos) continue;
+        std::istringstream words(line.substr(at + marker.size()));
+        std::vector<std::string> arguments;
+        for (std::string word; words >> word;) arguments.push_back(word);
+        return arguments;
+    }
+    return {"no command line found in hooks/" + file};
+}
+
+TEST_F(ReaperScenario, ShippedSystemdUnitAndCronLineRunTheReaper) {
+    RealProcess& target = sleeper("shipped-" + token);
+    const std::string config =
+        write_config("[[rule]]\nname = \"shipped\"\n" + scope("^shipped-" + token));
+    for (const auto& [file, marker] :
+         {std::pair<std::string, std::string>{"spawnreaper.service",
+                                              "ExecStart=/usr/local/bin/spawnreaper"},
+          {"spawnreaper.cron", "root /usr/local/bin/spawnreaper"}}) {
+        auto arguments = shipped_arguments(file, marker);
+        const auto extra = standard_arguments(config);
+        arguments.insert(arguments.end(), extra.begin(), extra.end());
+        arguments.push_back("--dry-run");
+        const RunResult run = run_reaper(arguments);
+        EXPECT_EQ(run.exit_code, 0) << file << ": " << run.stderr_text;
+        EXPECT_NE(run.stderr_text.find("rule shipped: pid " + std::to_string(target.pid())),
+                  std::string::npos)
+            << file << ": " << run.stderr_text;
+    }
+    EXPECT_TRUE(target.alive());
+}
+
+}  // namespace
+}  // namespace spawngate
