@@ -3,9 +3,13 @@
 #include <unistd.h>
 
 
+#include <time.h>
+
 #include <cstdlib>
 
+#include "auto_reap.hpp"
 #include "reservation_store.hpp"
+#include "worker_count.hpp"
 #include "transcript_tail.hpp"
 
 namespace spawngate {
@@ -49,10 +53,15 @@ std::vector<Problem> count_live_reservations(const GateSettings& settings, const
     return std::move(read.notes);
 }
 
-GateOutcome judge_launch(const GateSettings& settings, const LaunchContext& launch) {
+namespace {
+
+GateOutcome judge_once(const GateSettings& settings, const LaunchContext& launch) {
     GateOutcome out;
     const Root root(settings.root);
     out.measurement = measure(root, gate_measure_options(settings));
+    if (settings.max_workers > 0)
+        out.measurement.workers = count_workers(root, out.measurement.pids_location,
+                                                settings.worker_pattern, ::getpid());
     if (launch.context_budget || !launch.transcript_path.empty()) {
         ContextReading context = read_context_tokens(launch.transcript_path);
         out.measurement.context_tokens = context.tokens;
@@ -100,6 +109,40 @@ GateOutcome judge_launch(const GateSettings& settings, const LaunchContext& laun
     }
     out.verdict = decide(out.measurement, settings);
     return out;
+}
+
+// Blocks that ending processes can lift: a pids or memory limit, or the worker cap. A full
+// context window or an unmeasurable budget is not the reaper's business.
+bool reaping_can_help(const Verdict& verdict) {
+    for (const auto* limit : {&verdict.tightest_pids, &verdict.tightest_memory, &verdict.workers})
+        if (*limit && (*limit)->level == Level::Block) return true;
+    return false;
+}
+
+}  // namespace
+
+GateOutcome judge_launch(const GateSettings& settings, const LaunchContext& launch) {
+    GateOutcome out = judge_once(settings, launch);
+    if (!settings.auto_reap || out.verdict.level != Level::Block || !reaping_can_help(out.verdict))
+        return out;
+    AutoReapResult reaped = auto_reap(settings);
+    out.auto_reaped = reaped.reaped;
+    if (reaped.reaped == 0) {
+        for (auto& note : reaped.notes) out.notes.push_back(std::move(note));
+        return out;
+    }
+    // Ended processes leave pids.current once their parents have reaped them: give that a few
+    // moments before judging again.
+    GateOutcome again;
+    for (int attempt = 0; attempt < 10; ++attempt) {
+        again = judge_once(settings, launch);
+        if (again.verdict.level != Level::Block) break;
+        const timespec pause{0, 20'000'000};
+        ::nanosleep(&pause, nullptr);
+    }
+    again.auto_reaped = reaped.reaped;
+    for (auto& note : reaped.notes) again.notes.push_back(std::move(note));
+    return again;
 }
 
 }  // namespace spawngate

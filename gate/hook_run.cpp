@@ -31,6 +31,8 @@ HookAnswer run_hook(GateSettings settings, int input_fd) {
     if (settings.hook == HookProtocol::ClaudePost || (claude && !is_launch(input))) {
         settings.cost = 0;
         settings.reserve = false;
+        settings.max_workers = 0;
+        settings.auto_reap = false;
     }
     // The context budget guards subagent launches: each report lands in the parent's context.
     LaunchContext launch;

@@ -79,7 +79,8 @@ std::uint64_t outstanding_tasks(const Ledger& ledger, std::uint64_t current_task
     std::uint64_t reserved = 0;
     std::uint64_t oldest_baseline = ledger.reservations.front().baseline;
     for (const auto& r : ledger.reservations) {
-        reserved += r.tasks;
+        // Saturating: a corrupt ledger's huge count must hold launches back, not wrap to a few.
+        reserved = r.tasks > UINT64_MAX - reserved ? UINT64_MAX : reserved + r.tasks;
         oldest_baseline = std::min(oldest_baseline, r.baseline);
     }
     const std::uint64_t appeared = current_tasks > oldest_baseline ? current_tasks - oldest_baseline : 0;

@@ -3,6 +3,7 @@
 #include <array>
 #include <charconv>
 
+#include "pattern.hpp"
 #include "text_parse.hpp"
 
 namespace spawngate {
@@ -116,6 +117,48 @@ const std::array kTable{
                 [](GateSettings& s, std::string_view v) -> std::string {
                     if (v.empty() || v.front() != '/') return "must be an absolute path";
                     s.reaper_heartbeat = std::string(v);
+                    return {};
+                }},
+    SettingSpec{"--max-workers", "SPAWNGATE_MAX_WORKERS", "max_workers", "N",
+                "block a launch when N processes matching the worker pattern already run in the "
+                "caller's cgroup (0: no cap, the default)",
+                [](GateSettings& s, std::string_view v) { return set_count(s.max_workers, v); }},
+    SettingSpec{"--worker-pattern", "SPAWNGATE_WORKER_PATTERN", "worker_pattern", "REGEX",
+                "what counts as a worker: an extended regex on the command line (default "
+                "'(^|/)(claude|codex|gemini)( |$)')",
+                [](GateSettings& s, std::string_view v) -> std::string {
+                    std::string error;
+                    const auto pattern = Pattern::compile(std::string(v), error);
+                    if (!pattern) return "not a valid extended regex: " + error;
+                    if (v.empty() || pattern->matches_everything())
+                        return "matches every command line; name the workers";
+                    s.worker_pattern = std::string(v);
+                    return {};
+                }},
+    SettingSpec{"--auto-reap", "SPAWNGATE_AUTO_REAP", "auto_reap", "",
+                "on a block, run one reaper cycle in-process (the reaper's rules, logged like "
+                "any reap) and admit if the budget is back under the block level",
+                [](GateSettings& s, std::string_view v) -> std::string {
+                    const auto on = parse_bool(v);
+                    if (!on) return "must be true or false (also 1/0, yes/no, on/off)";
+                    s.auto_reap = *on;
+                    return {};
+                }},
+    SettingSpec{"--reaper-config", "SPAWNGATE_REAPER_CONFIG", "reaper_config", "FILE",
+                "the reaper's rules for --auto-reap (default /etc/spawngate/reaper.toml; the "
+                "built-in rules when it does not exist)",
+                [](GateSettings& s, std::string_view v) -> std::string {
+                    if (v.empty() || v.front() != '/') return "must be an absolute path";
+                    s.reaper_config = std::string(v);
+                    return {};
+                }},
+    SettingSpec{"--auto-reap-grace", "SPAWNGATE_AUTO_REAP_GRACE_MS", "auto_reap_grace_ms", "MS",
+                "the longest an auto-reap waits before SIGKILL, whatever a rule's grace "
+                "(default 2000)",
+                [](GateSettings& s, std::string_view v) -> std::string {
+                    const auto ms = parse_count(v);
+                    if (!ms || *ms > 60'000) return "must be milliseconds from 0 to 60000";
+                    s.auto_reap_grace_ms = *ms;
                     return {};
                 }},
     SettingSpec{"--reserve", "SPAWNGATE_RESERVE", "reserve", "",

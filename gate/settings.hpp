@@ -31,6 +31,14 @@ struct GateSettings {
     std::string state_dir;                       // ledger directory; empty: the default
     std::uint64_t context_window_tokens = 200'000;  // the agent's context window size
     std::string reaper_heartbeat = "/run/spawngate/reaper.heartbeat";  // written by spawnreaper
+    // Worker cap (field report 003: "max concurrent workers: 3 per container"): block a launch
+    // when this many processes matching worker_pattern already run in the caller's cgroup.
+    std::uint64_t max_workers = 0;  // 0: no cap
+    std::string worker_pattern = "(^|/)(claude|codex|gemini)( |$)";  // on the joined argv
+    // Auto-reap at critical: on a block, run one reaper cycle in-process, then judge again.
+    bool auto_reap = false;
+    std::string reaper_config = "/etc/spawngate/reaper.toml";
+    std::uint64_t auto_reap_grace_ms = 2000;  // caps each rule's grace on the launch path
     std::string root = "/";                     // the directory standing in for "/" (tests)
     std::string prometheus_file;                // status: write textfile metrics here ("-": stdout)
 };

@@ -1,9 +1,8 @@
 #include "status_data.hpp"
 
 #include <algorithm>
-#include <filesystem>
 
-#include "file_read.hpp"
+#include "cgroup_processes.hpp"
 #include "gate_run.hpp"
 #include "text_parse.hpp"
 
@@ -11,27 +10,6 @@ namespace spawngate {
 namespace {
 
 constexpr std::size_t kBusiestShown = 10;
-
-// Every process in the cgroup subtree at `directory` (cgroup.procs of it and its descendants).
-std::vector<pid_t> subtree_processes(const Root& root, const std::string& directory) {
-    std::vector<std::string> directories{directory};
-    const std::string host_dir = root.join(directory);
-    std::error_code error;
-    for (auto it = std::filesystem::recursive_directory_iterator(host_dir, error);
-         !error && it != std::filesystem::recursive_directory_iterator(); it.increment(error)) {
-        if (it->is_directory(error))
-            directories.push_back(directory + it->path().string().substr(host_dir.size()));
-    }
-    std::vector<pid_t> pids;
-    std::vector<char> buffer(1 << 20);
-    for (const auto& dir : directories) {
-        const ReadResult read = read_file(root, dir + "/cgroup.procs", buffer);
-        std::string_view rest = read.text;
-        while (const auto line = next_line(rest))
-            if (const auto pid = parse_u64(*line)) pids.push_back(static_cast<pid_t>(*pid));
-    }
-    return pids;
-}
 
 std::vector<ProcStat> busiest_processes(const Root& root, const std::vector<pid_t>& pids) {
     std::vector<ProcStat> stats;
@@ -73,7 +51,7 @@ StatusData collect_status(const Root& root, const GateSettings& settings) {
         data.histories.push_back(read_pids_history(root, level.directory));
     if (data.measurement.pids_location)
         data.busiest = busiest_processes(
-            root, subtree_processes(root, data.measurement.pids_location->directory()));
+            root, cgroup_subtree_processes(root, data.measurement.pids_location->directory()));
     return data;
 }
 

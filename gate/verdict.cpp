@@ -14,9 +14,12 @@ Level level_for(double ratio, double warn, double block) {
 }  // namespace
 
 double JudgedLimit::ratio() const {
-    const std::uint64_t total = current + reserved + added;
+    // Summed as doubles: absurd counts (a garbage pids.current, --cost 18446744073709551615) must
+    // read as over the limit, never wrap to a small total (found by fuzz/fuzz_measure.cpp).
+    const double total = static_cast<double>(current) + static_cast<double>(reserved) +
+                         static_cast<double>(added);
     if (max == 0) return total > 0 ? 1e9 : 0.0;
-    return static_cast<double>(total) / static_cast<double>(max);
+    return total / static_cast<double>(max);
 }
 
 const char* level_name(Level level) {
@@ -92,17 +95,29 @@ Verdict decide(const Measurement& m, const GateSettings& settings) {
                                " is not a heartbeat; is another program writing there?";
     }
 
+    if (settings.max_workers > 0 && m.workers) {
+        // At the cap means no room for this launch: current + 1 over max blocks.
+        JudgedLimit workers{JudgedLimit::Kind::Workers, settings.worker_pattern, {}, *m.workers,
+                            0, 1, settings.max_workers};
+        workers.level = *m.workers >= settings.max_workers ? Level::Block : Level::Allow;
+        verdict.workers = workers;
+    } else if (settings.max_workers > 0) {
+        verdict.problems.push_back({"--max-workers", "the workers could not be counted"});
+    }
+
     verdict.threads = m.tasks.threads;
     verdict.threads_over_warn = m.tasks.threads && *m.tasks.threads > t.thread_warn;
 
     verdict.level = std::max({verdict.tightest_pids ? verdict.tightest_pids->level : Level::Allow,
                               verdict.tightest_memory ? verdict.tightest_memory->level : Level::Allow,
                               verdict.context ? verdict.context->level : Level::Allow,
+                              verdict.workers ? verdict.workers->level : Level::Allow,
                               verdict.threads_over_warn ? Level::Warn : Level::Allow,
                               verdict.reaper_stale.empty() ? Level::Allow : Level::Warn});
     verdict.limits = std::move(pids);
     verdict.limits.insert(verdict.limits.end(), memory.begin(), memory.end());
     if (verdict.context) verdict.limits.push_back(*verdict.context);
+    if (verdict.workers) verdict.limits.push_back(*verdict.workers);
 
     verdict.unmeasured = !verdict.tightest_pids;
     verdict.incomplete = !verdict.problems.empty();

@@ -16,7 +16,8 @@ enum class Level { Allow = 0, Warn = 1, Block = 2 };
 
 // One limit judged: a cgroup level, the explicit budget or a host limit.
 struct JudgedLimit {
-    enum class Kind { CgroupPids, Budget, Host, CgroupMemory, Context } kind = Kind::CgroupPids;
+    enum class Kind { CgroupPids, Budget, Host, CgroupMemory, Context, Workers } kind =
+        Kind::CgroupPids;
     std::string name;        // cgroup path, "--budget", "kernel.pid_max", ...
     std::string directory;   // for cgroup levels: the directory the numbers came from
     std::uint64_t current = 0;  // for pids: tasks now (without the cost); memory: bytes
@@ -32,6 +33,7 @@ struct Verdict {
     std::optional<JudgedLimit> tightest_pids;    // the limit that decided the pids verdict
     std::optional<JudgedLimit> tightest_memory;  // the memory level nearest its limit
     std::optional<JudgedLimit> context;          // the agent's context window, when read
+    std::optional<JudgedLimit> workers;          // the worker cap, when set
     std::vector<JudgedLimit> limits;             // every limit judged, tightest pids first
     std::optional<std::uint64_t> threads;        // threads in the caller's cgroup
     bool threads_over_warn = false;

@@ -14,6 +14,7 @@ const char* kind_name(JudgedLimit::Kind kind) {
         case JudgedLimit::Kind::Host: return "host";
         case JudgedLimit::Kind::CgroupMemory: return "cgroup-memory";
         case JudgedLimit::Kind::Context: return "context";
+        case JudgedLimit::Kind::Workers: return "workers";
     }
     return "unknown";
 }
@@ -24,7 +25,8 @@ bool is_memory(const JudgedLimit& limit) { return limit.kind == JudgedLimit::Kin
 // memory, then the context window.
 const JudgedLimit* deciding_limit(const Verdict& verdict) {
     const JudgedLimit* deciding = nullptr;
-    for (const auto* candidate : {&verdict.tightest_pids, &verdict.tightest_memory, &verdict.context}) {
+    for (const auto* candidate :
+         {&verdict.tightest_pids, &verdict.tightest_memory, &verdict.context, &verdict.workers}) {
         if (!*candidate) continue;
         if (!deciding || (*candidate)->level > deciding->level) deciding = &**candidate;
     }
@@ -38,6 +40,7 @@ std::string where_read(const JudgedLimit& limit) {
         case JudgedLimit::Kind::Budget: return "--budget / SPAWNGATE_BUDGET / budget";
         case JudgedLimit::Kind::Host: return "host-wide, no cgroup level has a pids limit";
         case JudgedLimit::Kind::Context: return "latest usage in the session transcript";
+        case JudgedLimit::Kind::Workers: return "processes matching /" + limit.name + "/";
     }
     return {};
 }
@@ -49,6 +52,7 @@ std::string limit_title(const JudgedLimit& limit) {
         case JudgedLimit::Kind::Budget: return "explicit task budget";
         case JudgedLimit::Kind::Host: return "host limit " + limit.name;
         case JudgedLimit::Kind::Context: return "context window of this agent session";
+        case JudgedLimit::Kind::Workers: return "worker cap";
     }
     return {};
 }
@@ -58,6 +62,9 @@ std::string numbers(const JudgedLimit& limit) {
         return format_bytes(limit.current) + " anon+shmem of " + format_bytes(limit.max);
     if (limit.kind == JudgedLimit::Kind::Context)
         return std::to_string(limit.current) + " of " + std::to_string(limit.max) + " tokens";
+    if (limit.kind == JudgedLimit::Kind::Workers)
+        return std::to_string(limit.current) + " running + 1 of " + std::to_string(limit.max) +
+               " workers";
     std::string text = std::to_string(limit.current);
     if (limit.reserved) text += " + " + std::to_string(limit.reserved) + " reserved";
     if (limit.added) text += " + " + std::to_string(limit.added);
@@ -121,6 +128,13 @@ std::string block_guidance(const Verdict& verdict, const GateSettings& settings)
         text += "  what to do: fix the unreadable files above, or drop --fail-closed to allow "
                 "launches when the budget is unknown.\n";
         return text;
+    }
+    if (limit->kind == JudgedLimit::Kind::Workers) {
+        return "spawngate: blocked: worker cap: " + std::to_string(limit->current) +
+               " workers (processes matching /" + limit->name + "/) already run in this cgroup, "
+               "and at most " + std::to_string(limit->max) + " may run at once.\n"
+               "  what to do: wait for a running worker to finish, or queue this launch; the cap "
+               "(max_workers) keeps a burst of agents from exhausting the container.\n";
     }
     const double block = is_memory(*limit) ? settings.thresholds.memory_block_ratio
                          : limit->kind == JudgedLimit::Kind::Context

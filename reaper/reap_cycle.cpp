@@ -3,9 +3,10 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <array>
 #include <chrono>
-#include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
@@ -20,6 +21,18 @@
 
 namespace spawngate {
 namespace {
+
+// write(2), not iostreams: the gate links this file for its auto-reap, and <iostream>'s static
+// initialisation would run on every gate start.
+void write_stderr(std::string_view text) {
+    while (!text.empty()) {
+        const ssize_t wrote = ::write(STDERR_FILENO, text.data(), text.size());
+        if (wrote < 0 && errno == EINTR) continue;
+        if (wrote <= 0) return;
+        text.remove_prefix(static_cast<std::size_t>(wrote));
+    }
+}
+
 
 std::uint64_t now_unix_ms() {
     return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -171,12 +184,12 @@ nlohmann::json escalation_event(const DecisionRecord& record, const ReaperSettin
 // Signals the targets of every Reap/DryRun record together, batched by (signal, grace), and
 // hands each record its own results back.
 void act_together(std::vector<DecisionRecord>& records, const ReaperConfig& config,
-                  const Root& root, const ActOptions& act) {
+                  const Root& root, const ActOptions& act, std::uint64_t max_grace_ms) {
     std::map<std::pair<int, std::uint64_t>, std::vector<std::size_t>> batches;
     for (std::size_t i = 0; i < records.size(); ++i)
         if (records[i].action == Action::Reap || records[i].action == Action::DryRun) {
             const Rule& rule = config.rules[records[i].decision.rule_index];
-            batches[{rule.signal, rule.grace_ms}].push_back(i);
+            batches[{rule.signal, std::min(rule.grace_ms, max_grace_ms)}].push_back(i);
         }
     for (const auto& [key, members] : batches) {
         std::vector<ProcessRef> targets;
@@ -268,7 +281,7 @@ CycleReport run_reap_cycle(const ReaperConfig& config, const CycleOptions& optio
         record.time_unix_ms = now_unix_ms();
         record.user = user_name(decision.victim.uid);
         record.signal = signal_name(rule.signal);
-        record.grace_ms = rule.grace_ms;
+        record.grace_ms = std::min(rule.grace_ms, options.max_grace_ms);
         const std::string cmdline = decision.victim.cmdline.value_or(decision.victim.name);
         if (decision.kind == DecisionKind::Spared) {
             record.action = Action::Spared;
@@ -285,10 +298,10 @@ CycleReport run_reap_cycle(const ReaperConfig& config, const CycleOptions& optio
                         .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
                 append_to_log(event);
                 if (options.summary_to_stderr)
-                    std::cerr << "spawnreaper: ESCALATION: rule " << rule.name << " reaped '"
-                              << cmdline << "' " << config.settings.respawn_limit
-                              << " times within the window; leaving it alone and asking for a "
-                                 "diagnosis\n";
+                    write_stderr("spawnreaper: ESCALATION: rule " + rule.name + " reaped '" +
+                                 cmdline + "' " + std::to_string(config.settings.respawn_limit) +
+                                 " times within the window; leaving it alone and asking for a "
+                                 "diagnosis\n");
                 if (!config.settings.escalation_command.empty())
                     if (Problem problem =
                             run_escalation_command(config.settings.escalation_command, event);
@@ -304,7 +317,7 @@ CycleReport run_reap_cycle(const ReaperConfig& config, const CycleOptions& optio
 
     // 2. Act on every victim of the cycle at once, so the cycle waits one grace, not one per
     // victim (the gate waits for this cycle before it admits a launch).
-    act_together(records, config, root, act);
+    act_together(records, config, root, act, options.max_grace_ms);
 
     // 3. Count, remember for the respawn guard, log and summarise.
     for (DecisionRecord& record : records) {
@@ -333,7 +346,7 @@ CycleReport run_reap_cycle(const ReaperConfig& config, const CycleOptions& optio
             }
         }
         append_to_log(format_log_line(record));
-        if (options.summary_to_stderr) std::cerr << format_summary(record) << "\n";
+        if (options.summary_to_stderr) write_stderr(format_summary(record) + "\n");
         report.records.push_back(std::move(record));
     }
     if (state_changed && state_dir && state_dir->fd)

@@ -33,6 +33,9 @@ struct CycleOptions {
     std::string state_path = std::string(kDefaultStatePath);  // respawn counts; empty: none kept
     bool summary_to_stderr = true;                            // one human line per decision
     pid_t self_pid = 0;                                       // 0: getpid()
+    // Caps every rule's grace: the gate's auto-reap runs on a launch path and must not wait a
+    // rule's full grace before answering (the victims get SIGKILL sooner instead).
+    std::uint64_t max_grace_ms = UINT64_MAX;
 };
 
 struct CycleReport {

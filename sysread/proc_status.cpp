@@ -31,7 +31,9 @@ std::optional<uid_t> parse_real_uid(std::string_view value) {
 std::optional<AnonMemory> ProcStatus::anon_memory() const {
     // Saturating: a size too large for a byte count reads as the largest one and so stays above
     // every threshold, instead of wrapping to a small number (found by fuzz/fuzz_proc_status.cpp).
-    const auto bytes = [](std::uint64_t kb) { return kb > UINT64_MAX / 1024 ? UINT64_MAX : kb * 1024; };
+    const auto bytes = [](std::uint64_t kb) {
+        return kb > UINT64_MAX / 1024 ? UINT64_MAX : kb * 1024;
+    };
     if (rss_anon_kb || rss_shmem_kb) {
         const std::uint64_t anon_kb = rss_anon_kb.value_or(0), shmem_kb = rss_shmem_kb.value_or(0);
         return AnonMemory{anon_kb > UINT64_MAX - shmem_kb ? UINT64_MAX : bytes(anon_kb + shmem_kb),
