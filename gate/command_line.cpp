@@ -93,7 +93,7 @@ CommandLineParse parse_command_line(int argc, const char* const* argv) {
 
 SettingsLoad load_settings(const CommandLine& line, EnvironmentLookup environment) {
     GateSettings settings;
-    auto fail = [](std::string where, std::string_view value, const std::string& why) {
+    auto fail = [](const std::string& where, std::string_view value, const std::string& why) {
         return SettingsLoad{std::nullopt, {where + " = '" + std::string(value) + "': " + why}};
     };
 

@@ -11,7 +11,7 @@
 namespace spawngate {
 namespace {
 
-constexpr std::size_t kMaxLedgerBytes = 256 * 1024;
+constexpr std::size_t kMaxLedgerBytes = std::size_t{256} * 1024;
 
 ReservationsRead parse_into_read(const std::string& where, const std::string& text,
                                  std::uint64_t now_ms) {
@@ -76,16 +76,16 @@ LedgerLock LedgerLock::acquire(const std::string& state_dir, const std::string& 
         lock.problem_ = {state_dir + "/" + lock_name, std::string("cannot open: ") + std::strerror(errno)};
         return lock;
     }
+    const std::string lock_path = state_dir + "/" + lock_name;
     const std::uint64_t deadline = boottime_ms() + static_cast<std::uint64_t>(timeout_ms);
     for (;;) {
         if (::flock(fd.get(), LOCK_EX | LOCK_NB) == 0) break;
         if (errno != EWOULDBLOCK && errno != EINTR) {
-            lock.problem_ = {state_dir + "/" + lock_name, std::string("cannot lock: ") + std::strerror(errno)};
+            lock.problem_ = {lock_path, std::string("cannot lock: ") + std::strerror(errno)};
             return lock;
         }
         if (boottime_ms() >= deadline) {
-            lock.problem_ = {state_dir + "/" + lock_name,
-                             "still locked after " + std::to_string(timeout_ms) + " ms; not recorded"};
+            lock.problem_ = {lock_path, "still locked after " + std::to_string(timeout_ms) + " ms; not recorded"};
             return lock;
         }
         const timespec pause{0, 200'000};  // 0.2 ms: updates take microseconds

@@ -14,8 +14,8 @@
 namespace spawngate {
 namespace {
 
-constexpr std::size_t kFirstWindow = 64 * 1024;
-constexpr std::size_t kLastWindow = 1024 * 1024;
+constexpr std::size_t kFirstWindow = std::size_t{64} * 1024;
+constexpr std::size_t kLastWindow = std::size_t{1024} * 1024;
 
 // Collects message.usage.{input,cache_creation_input,cache_read_input}_tokens and isSidechain.
 class UsageFields : public nlohmann::json_sax<nlohmann::json> {

@@ -202,6 +202,7 @@ std::vector<TargetResult> reap_targets(const Root& root, const std::vector<Proce
     if (options.dry_run) {
         for (Victim& victim : victims) victim.result.detail = "dry run: nothing sent";
         std::vector<TargetResult> results;
+        results.reserve(victims.size());
         for (Victim& victim : victims) results.push_back(std::move(victim.result));
         return results;
     }
@@ -225,6 +226,7 @@ std::vector<TargetResult> reap_targets(const Root& root, const std::vector<Proce
                     started);
     for (Victim& victim : victims) finish(victim, grace_ms, options, started);
     std::vector<TargetResult> results;
+    results.reserve(victims.size());
     for (Victim& victim : victims) results.push_back(std::move(victim.result));
     return results;
 }

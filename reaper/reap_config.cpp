@@ -5,6 +5,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+// Without exceptions, as in gate/config_file.cpp: the gate links both files, and two settings of
+// TOML_EXCEPTIONS in one program give two different toml++ internals under the same names (an
+// ODR violation: the gate's auto-reap crashed parsing valid rules).
+#define TOML_EXCEPTIONS 0
 #include <toml++/toml.h>
 #include <array>
 #include <cerrno>
@@ -262,14 +266,17 @@ std::string ConfigError::text() const {
     return out + message;
 }
 
-ConfigLoad parse_reaper_config(std::string_view text, std::string source) {
+ConfigLoad parse_reaper_config(std::string_view text, const std::string& source) {
     ConfigLoad load;
-    try {
-        const toml::table document = toml::parse(text, source);
-        load.config = ConfigParser(source).parse(document);
-    } catch (const toml::parse_error& error) {
+    const toml::parse_result document = toml::parse(text, source);
+    if (!document) {
+        const toml::parse_error& error = document.error();
         load.error = ConfigError{source, static_cast<int>(error.source().begin.line), "", "",
                                  "not valid TOML: " + std::string(error.description())};
+        return load;
+    }
+    try {
+        load.config = ConfigParser(source).parse(document.table());
     } catch (const ParseFailure& failure) {
         load.error = failure.error;
     }

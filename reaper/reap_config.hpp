@@ -54,7 +54,7 @@ struct ReaperSettings {
     std::vector<Pattern> protect_cmdlines;   // command lines never reaped
     std::vector<std::string> subreapers;     // names of processes that adopt orphans (tini, ...)
     std::uint64_t respawn_limit = 3;         // reaps of one command line by one rule ...
-    std::uint64_t respawn_window_ms = 30 * 60'000;  // ... within this window, then escalate
+    std::uint64_t respawn_window_ms = std::uint64_t{30} * 60'000;  // ... within this window, then escalate
     std::vector<std::string> escalation_command;    // argv; gets the event as JSON on stdin
 };
 
@@ -81,7 +81,7 @@ struct ConfigLoad {
 };
 
 // Parses config text; `source` names it in errors.
-ConfigLoad parse_reaper_config(std::string_view text, std::string source);
+ConfigLoad parse_reaper_config(std::string_view text, const std::string& source);
 
 // Reads and parses a file. Refuses a file other users can write (the reaper runs as root and
 // sends SIGKILL on what it says).

@@ -177,6 +177,7 @@ std::vector<ProcessRef> descendants_deepest_first(const Snapshot& snapshot, pid_
     std::stable_sort(found.begin(), found.end(),
                      [](const Found& a, const Found& b) { return a.depth > b.depth; });
     std::vector<ProcessRef> ordered;
+    ordered.reserve(found.size());
     for (Found& entry : found) ordered.push_back(std::move(entry.ref));
     return ordered;
 }

@@ -105,6 +105,7 @@ Problem run_escalation_command(const std::vector<std::string>& argv, const std::
     ::posix_spawn_file_actions_adddup2(&actions, read_end.get(), STDIN_FILENO);
     ::posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
     std::vector<char*> args;
+    args.reserve(argv.size() + 1);
     for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
     args.push_back(nullptr);
     pid_t child = 0;
