@@ -30,7 +30,7 @@ AutoReapResult auto_reap(const GateSettings& settings) {
                                                  (rules.error ? rules.error->text() : "unknown error")});
         return result;
     }
-    const ReaperLock lock = try_lock_reaper(kDefaultLockPath);
+    const ReaperLock lock = try_lock_reaper(settings.reaper_lock);
     if (lock.state == ReaperLock::State::Busy) {
         result.notes.push_back({"auto-reap", "skipped: a reaper is acting right now (pid " +
                                                  std::to_string(lock.holder) + ")"});
@@ -44,13 +44,20 @@ AutoReapResult auto_reap(const GateSettings& settings) {
     options.root = settings.root;
     options.summary_to_stderr = false;  // the gate reports, in its own protocol
     options.max_grace_ms = settings.auto_reap_grace_ms;
+    options.log_path = settings.reaper_log;
+    options.state_path = settings.reaper_state;
     options.self_pid = ::getpid();
     const CycleReport report = run_reap_cycle(*rules.config, options);
     result.ran = !report.cannot_run;
     result.reaped = report.reaped;
     result.failed = report.failed;
-    for (const auto& record : report.records)
-        if (record.action == Action::Reap) result.notes.push_back({"auto-reap", format_summary(record)});
+    for (const auto& record : report.records) {
+        if (record.action != Action::Reap) continue;
+        // The reaper's own summary, without its "spawnreaper: " prefix: the gate names itself.
+        std::string summary = format_summary(record);
+        if (summary.starts_with("spawnreaper: ")) summary.erase(0, 13);
+        result.notes.push_back({"auto-reap", std::move(summary)});
+    }
     for (const auto& problem : report.problems) result.notes.push_back(problem);
     if (result.ran && report.records.empty())
         result.notes.push_back({"auto-reap", "no process matched the reaper's rules"});

@@ -49,6 +49,12 @@ std::string set_count(std::uint64_t& field, std::string_view value) {
     return {};
 }
 
+std::string set_absolute_path(std::string& field, std::string_view value) {
+    if (value.empty() || value.front() != '/') return "must be an absolute path";
+    field = std::string(value);
+    return {};
+}
+
 const std::array kTable{
     SettingSpec{"--cost", "SPAWNGATE_COST", "cost", "N",
                 "tasks (processes + threads) this launch will add; the verdict uses current + N",
@@ -161,6 +167,21 @@ const std::array kTable{
                     s.auto_reap_grace_ms = *ms;
                     return {};
                 }},
+    SettingSpec{
+        "--reaper-log", "SPAWNGATE_REAPER_LOG", "reaper_log", "FILE",
+        "the reaper's JSON-lines log, where --auto-reap records its interventions "
+        "(default /var/log/spawngate/reaper.jsonl)",
+        [](GateSettings& s, std::string_view v) { return set_absolute_path(s.reaper_log, v); }},
+    SettingSpec{
+        "--reaper-lock", "SPAWNGATE_REAPER_LOCK", "reaper_lock", "FILE",
+        "the reaper's lock: --auto-reap skips reaping while a reaper holds it (default "
+        "/run/spawngate/reaper.lock)",
+        [](GateSettings& s, std::string_view v) { return set_absolute_path(s.reaper_lock, v); }},
+    SettingSpec{
+        "--reaper-state", "SPAWNGATE_REAPER_STATE", "reaper_state", "FILE",
+        "the reaper's respawn-loop counts, kept by --auto-reap too (default "
+        "/run/spawngate/reaper.state.json)",
+        [](GateSettings& s, std::string_view v) { return set_absolute_path(s.reaper_state, v); }},
     SettingSpec{"--reserve", "SPAWNGATE_RESERVE", "reserve", "",
                 "record an admitted launch's cost as a reservation, so launches in the same burst "
                 "count what this one is about to add",

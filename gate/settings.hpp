@@ -39,6 +39,11 @@ struct GateSettings {
     bool auto_reap = false;
     std::string reaper_config = "/etc/spawngate/reaper.toml";
     std::uint64_t auto_reap_grace_ms = 2000;  // caps each rule's grace on the launch path
+    // The reaper's own log, lock and respawn state by default, so an auto-reap is logged like any
+    // reap, never races a running reaper, and counts towards its respawn escalation.
+    std::string reaper_log = "/var/log/spawngate/reaper.jsonl";
+    std::string reaper_lock = "/run/spawngate/reaper.lock";
+    std::string reaper_state = "/run/spawngate/reaper.state.json";
     std::string root = "/";                     // the directory standing in for "/" (tests)
     std::string prometheus_file;                // status: write textfile metrics here ("-": stdout)
 };

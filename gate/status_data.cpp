@@ -51,7 +51,8 @@ StatusData collect_status(const Root& root, const GateSettings& settings) {
         data.histories.push_back(read_pids_history(root, level.directory));
     if (data.measurement.pids_location)
         data.busiest = busiest_processes(
-            root, cgroup_subtree_processes(root, data.measurement.pids_location->directory()));
+            root, cgroup_subtree_processes(root, data.measurement.pids_location->directory())
+                      .value_or(std::vector<pid_t>{}));
     return data;
 }
 

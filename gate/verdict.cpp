@@ -16,8 +16,8 @@ Level level_for(double ratio, double warn, double block) {
 double JudgedLimit::ratio() const {
     // Summed as doubles: absurd counts (a garbage pids.current, --cost 18446744073709551615) must
     // read as over the limit, never wrap to a small total (found by fuzz/fuzz_measure.cpp).
-    const double total = static_cast<double>(current) + static_cast<double>(reserved) +
-                         static_cast<double>(added);
+    const double total =
+        static_cast<double>(current) + static_cast<double>(reserved) + static_cast<double>(added);
     if (max == 0) return total > 0 ? 1e9 : 0.0;
     return total / static_cast<double>(max);
 }

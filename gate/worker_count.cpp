@@ -13,10 +13,16 @@ std::optional<std::uint64_t> count_workers(const Root& root,
     std::string error;
     const auto workers = Pattern::compile(pattern, error);
     if (!workers) return std::nullopt;
-    const std::vector<pid_t> candidates =
-        pids ? cgroup_subtree_processes(root, pids->directory()) : list_pids(root).pids;
+    // A listing that failed is no count at all, never zero workers (which would admit anything).
+    std::optional<std::vector<pid_t>> candidates;
+    if (pids) {
+        candidates = cgroup_subtree_processes(root, pids->directory());
+    } else if (PidList listed = list_pids(root); !listed.problem) {
+        candidates = std::move(listed.pids);
+    }
+    if (!candidates) return std::nullopt;
     std::uint64_t count = 0;
-    for (const pid_t pid : candidates) {
+    for (const pid_t pid : *candidates) {
         if (pid == self) continue;
         // A process that exited since the listing has no cmdline: it is not a live worker.
         const auto cmdline = read_proc_cmdline(root, pid);

@@ -7,7 +7,8 @@
 
 namespace spawngate {
 
-std::vector<pid_t> cgroup_subtree_processes(const Root& root, const std::string& directory) {
+std::optional<std::vector<pid_t>> cgroup_subtree_processes(const Root& root,
+                                                           const std::string& directory) {
     std::vector<std::string> directories{directory};
     const std::string host_dir = root.join(directory);
     std::error_code error;
@@ -20,6 +21,9 @@ std::vector<pid_t> cgroup_subtree_processes(const Root& root, const std::string&
     std::vector<char> buffer(1 << 20);  // cgroup.procs of a busy cgroup: one pid per line
     for (const auto& dir : directories) {
         const ReadResult read = read_file(root, dir + "/cgroup.procs", buffer);
+        const bool unreadable =
+            read.status == ReadStatus::Missing || read.status == ReadStatus::Failed;
+        if (unreadable && &dir == &directories.front()) return std::nullopt;
         std::string_view rest = read.text;
         while (const auto line = next_line(rest))
             if (const auto pid = parse_u64(*line); pid && *pid > 0)

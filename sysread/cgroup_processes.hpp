@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,7 +12,10 @@
 
 namespace spawngate {
 
-// Thread-group ids in the subtree at `directory` (below `root`); empty when it cannot be read.
-std::vector<pid_t> cgroup_subtree_processes(const Root& root, const std::string& directory);
+// Thread-group ids in the subtree at `directory` (below `root`); nullopt when the cgroup.procs
+// of `directory` itself cannot be read, so an unreadable cgroup never reads as an empty one. A
+// cgroup below it that vanishes during the walk is skipped: its processes are gone too.
+std::optional<std::vector<pid_t>> cgroup_subtree_processes(const Root& root,
+                                                           const std::string& directory);
 
 }  // namespace spawngate

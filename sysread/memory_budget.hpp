@@ -19,7 +19,8 @@ struct MemoryUsage {
     std::uint64_t anon_bytes = 0;   // v2 "anon", v1 "total_rss"
     std::uint64_t shmem_bytes = 0;  // v2 "shmem", v1 "total_shmem"
     std::uint64_t file_bytes = 0;   // v2 "file", v1 "total_cache" (reported, never judged)
-    std::uint64_t charged() const {  // saturating: garbage sizes read as full, never as small
+    // Saturating: garbage sizes read as full, never as small (found by fuzz/fuzz_memory_stat.cpp).
+    std::uint64_t charged() const {
         return anon_bytes > UINT64_MAX - shmem_bytes ? UINT64_MAX : anon_bytes + shmem_bytes;
     }
 };

@@ -38,3 +38,14 @@ target_link_libraries(gate_feature_tests PRIVATE spawngate_testkit gate_core
 target_compile_definitions(gate_feature_tests PRIVATE SPAWNGATE_PATH="$<TARGET_FILE:spawngate>")
 add_dependencies(gate_feature_tests spawngate)
 gtest_discover_tests(gate_feature_tests TEST_PREFIX "gate_feature." DISCOVERY_TIMEOUT 30)
+
+# The worker cap and auto-reap settings: count_workers on fixture trees, and the built gate's
+# usage errors for bad worker patterns and reaper paths.
+add_executable(gate_guard_tests
+    gate/worker_count_test.cpp
+    gate/worker_cap_cli_test.cpp
+)
+target_link_libraries(gate_guard_tests PRIVATE spawngate_testkit gate_core GTest::gtest_main)
+target_compile_definitions(gate_guard_tests PRIVATE SPAWNGATE_PATH="$<TARGET_FILE:spawngate>")
+add_dependencies(gate_guard_tests spawngate)
+gtest_discover_tests(gate_guard_tests TEST_PREFIX "gate_guard." DISCOVERY_TIMEOUT 30)
