@@ -1,8 +1,8 @@
 // The gate's in-process cost: spawngate::judge_launch(), the whole read and decide path of a
-// check (measure, live reservations, decide), with the gate's own measure options, against a real two-level pids cgroup (parent and child
-// both with a pids.max; target under 50 us) and against this process's original cgroup for
-// comparison. The benchmark process moves itself into the child for the duration and back to
-// its original cgroup afterwards.
+// check (measure, live reservations, decide), with the gate's own measure options, against a real
+// two-level pids cgroup (parent and child both with a pids.max; target under 50 us) and against
+// this process's original cgroup for comparison. The benchmark process moves itself into the child
+// for the duration and back to its original cgroup afterwards.
 //
 // Beside it, libcgroup's cgroup_init(), which the gate deliberately never calls on this path:
 // it parses /proc/mounts and /proc/cgroups on every call, and its first call in a process (what
@@ -30,10 +30,10 @@
 #include "file_read.hpp"
 #include "gate_run.hpp"
 #include "measurement.hpp"
-#include "reservation_ledger.hpp"
-#include "reservation_store.hpp"
 #include "memory_budget.hpp"
 #include "pids_budget.hpp"
+#include "reservation_ledger.hpp"
+#include "reservation_store.hpp"
 #include "scoped_pids_cgroup.hpp"
 #include "task_counts.hpp"
 #include "verdict.hpp"
@@ -165,8 +165,7 @@ struct TemporaryStateDir {
 };
 
 // The timed loop: exactly what the gate does between parsing its flags and printing.
-void measure_and_decide(benchmark::State& state,
-                        const spawngate::GateSettings& settings = {},
+void measure_and_decide(benchmark::State& state, const spawngate::GateSettings& settings = {},
                         const spawngate::LaunchContext& launch = {}) {
     const spawngate::Measurement probe = spawngate::measure(spawngate::Root{"/"}, {});
     for (auto _ : state) {
@@ -238,10 +237,12 @@ void BM_HookLaunchWithContextBudget(benchmark::State& state) {
         if (!out) return state.SkipWithError("cannot write the transcript");
         const std::string filler(2000, 'x');
         for (int i = 0; i < 2000; ++i)
-            std::fprintf(out, "{\"type\":\"user\",\"message\":{\"content\":\"%s\"}}\n", filler.c_str());
-        std::fprintf(out, "{\"type\":\"assistant\",\"message\":{\"usage\":{\"input_tokens\":12,"
-                          "\"cache_creation_input_tokens\":3000,\"cache_read_input_tokens\":90000,"
-                          "\"output_tokens\":400}}}\n");
+            std::fprintf(out, "{\"type\":\"user\",\"message\":{\"content\":\"%s\"}}\n",
+                         filler.c_str());
+        std::fprintf(out,
+                     "{\"type\":\"assistant\",\"message\":{\"usage\":{\"input_tokens\":12,"
+                     "\"cache_creation_input_tokens\":3000,\"cache_read_input_tokens\":90000,"
+                     "\"output_tokens\":400}}}\n");
         std::fclose(out);
     }
     spawngate::GateSettings settings;

@@ -14,7 +14,7 @@ namespace {
 // The reaper's configured rules, or its built-in ones where no config file exists (as the
 // reaper itself does).
 ConfigLoad load_rules(const std::string& path) {
-    struct stat info{};
+    struct stat info {};
     if (::stat(path.c_str(), &info) != 0 && errno == ENOENT)
         return parse_reaper_config(kDefaultReaperConfig, "built-in reaper rules");
     return load_reaper_config(path);
@@ -26,8 +26,9 @@ AutoReapResult auto_reap(const GateSettings& settings) {
     AutoReapResult result;
     const ConfigLoad rules = load_rules(settings.reaper_config);
     if (!rules.config) {
-        result.notes.push_back({"auto-reap", "skipped: the reaper's config is unusable: " +
-                                                 (rules.error ? rules.error->text() : "unknown error")});
+        result.notes.push_back(
+            {"auto-reap", "skipped: the reaper's config is unusable: " +
+                              (rules.error ? rules.error->text() : "unknown error")});
         return result;
     }
     const ReaperLock lock = try_lock_reaper(settings.reaper_lock);

@@ -14,8 +14,8 @@
 namespace spawngate {
 
 struct AutoReapResult {
-    bool ran = false;           // a cycle ran (the lock was free and the rules loaded)
-    std::size_t reaped = 0;     // processes ended
+    bool ran = false;        // a cycle ran (the lock was free and the rules loaded)
+    std::size_t reaped = 0;  // processes ended
     std::size_t failed = 0;
     std::vector<Problem> notes;  // what happened, for stderr: one line per intervention
 };

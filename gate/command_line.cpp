@@ -13,7 +13,9 @@ std::optional<HookProtocol> parse_hook(std::string_view name) {
     return std::nullopt;
 }
 
-CommandLineParse usage(std::string message) { return {std::nullopt, {std::move(message)}}; }
+CommandLineParse usage(std::string message) {
+    return {std::nullopt, {std::move(message)}};
+}
 
 }  // namespace
 
@@ -83,7 +85,8 @@ CommandLineParse parse_command_line(int argc, const char* const* argv) {
         } else if (arg == "--hook") {
             line.hook = parse_hook(value);
             if (!line.hook)
-                return usage("--hook '" + value + "': expected claude, claude-post, gemini or codex");
+                return usage("--hook '" + value +
+                             "': expected claude, claude-post, gemini or codex");
         } else {
             line.values.emplace_back(spec, std::move(value));
         }
@@ -99,8 +102,9 @@ SettingsLoad load_settings(const CommandLine& line, EnvironmentLookup environmen
 
     const char* env_config = environment("SPAWNGATE_CONFIG");
     const bool named = line.config_path || (env_config && *env_config);
-    const std::string config_path =
-        line.config_path ? *line.config_path : named ? env_config : kDefaultConfigPath;
+    const std::string config_path = line.config_path ? *line.config_path
+                                    : named          ? env_config
+                                                     : kDefaultConfigPath;
     const ConfigLoad config = load_config_file(config_path, named);
     if (config.error) return {std::nullopt, {*config.error}};
     for (const auto& entry : config.entries) {

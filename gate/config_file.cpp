@@ -31,7 +31,7 @@ std::optional<std::string> render_scalar(const toml::node& node) {
 }  // namespace
 
 ConfigLoad load_config_file(const std::string& path, bool must_exist) {
-    struct stat info{};
+    struct stat info {};
     if (::stat(path.c_str(), &info) != 0) {
         if (errno == ENOENT && !must_exist) return {};
         return {{}, "cannot read config file " + path + ": " + std::strerror(errno)};

@@ -2,15 +2,14 @@
 
 #include <unistd.h>
 
-
 #include <time.h>
 
 #include <cstdlib>
 
 #include "auto_reap.hpp"
 #include "reservation_store.hpp"
-#include "worker_count.hpp"
 #include "transcript_tail.hpp"
+#include "worker_count.hpp"
 
 namespace spawngate {
 namespace {
@@ -49,7 +48,8 @@ std::vector<Problem> count_live_reservations(const GateSettings& settings, const
     const std::optional<std::string> name = ledger_name(root, measurement.pids_location);
     if (!name) return {{"reservations", "the caller's cgroup directory cannot be identified"}};
     ReservationsRead read = read_reservations(directory, *name, boottime_ms());
-    measurement.reserved_tasks = outstanding_tasks(read.ledger, measurement.caller_tasks().value_or(0));
+    measurement.reserved_tasks =
+        outstanding_tasks(read.ledger, measurement.caller_tasks().value_or(0));
     return std::move(read.notes);
 }
 
@@ -60,8 +60,8 @@ GateOutcome judge_once(const GateSettings& settings, const LaunchContext& launch
     const Root root(settings.root);
     out.measurement = measure(root, gate_measure_options(settings));
     if (settings.max_workers > 0)
-        out.measurement.workers = count_workers(root, out.measurement.pids_location,
-                                                settings.worker_pattern, ::getpid());
+        out.measurement.workers =
+            count_workers(root, out.measurement.pids_location, settings.worker_pattern, ::getpid());
     if (launch.context_budget || !launch.transcript_path.empty()) {
         ContextReading context = read_context_tokens(launch.transcript_path);
         out.measurement.context_tokens = context.tokens;
@@ -79,8 +79,9 @@ GateOutcome judge_once(const GateSettings& settings, const LaunchContext& launch
     const std::optional<std::string> name = ledger_name(root, out.measurement.pids_location);
     const std::string directory = state_directory(settings);
     if (!name) {
-        out.notes.push_back({"reservations", "the caller's cgroup directory cannot be identified; "
-                                             "nothing was recorded"});
+        out.notes.push_back({"reservations",
+                             "the caller's cgroup directory cannot be identified; "
+                             "nothing was recorded"});
     } else {
         // Read, decide and record under one lock, so concurrent launches see each other.
         const LedgerLock lock = LedgerLock::acquire(directory, *name, kLedgerLockTimeoutMs);
@@ -89,15 +90,16 @@ GateOutcome judge_once(const GateSettings& settings, const LaunchContext& launch
         const std::uint64_t now = boottime_ms();
         refresh_caller_count(root, out.measurement);
         const std::optional<std::uint64_t> caller_tasks = out.measurement.caller_tasks();
-        ReservationsRead read = lock.held() ? lock.read(now) : read_reservations(directory, *name, now);
+        ReservationsRead read =
+            lock.held() ? lock.read(now) : read_reservations(directory, *name, now);
         if (!lock.held()) out.notes.push_back(lock.problem());
         out.measurement.reserved_tasks = outstanding_tasks(read.ledger, caller_tasks.value_or(0));
         for (auto& note : read.notes) out.notes.push_back(std::move(note));
         out.verdict = decide(out.measurement, settings);
         if (lock.held() && out.verdict.level != Level::Block && caller_tasks) {
             forget_absorbed(read.ledger, *caller_tasks);
-            const Reservation reservation{now, now + settings.reservation_ttl_s * 1000, settings.cost,
-                                          *caller_tasks};
+            const Reservation reservation{now, now + settings.reservation_ttl_s * 1000,
+                                          settings.cost, *caller_tasks};
             read.ledger.reservations.push_back(reservation);
             if (Problem failed = lock.write(read.ledger); !failed.what.empty()) {
                 out.notes.push_back(std::move(failed));

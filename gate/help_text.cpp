@@ -6,7 +6,8 @@
 namespace spawngate {
 
 std::string help_text() {
-    std::string text = R"(spawngate - the pre-spawn gate: is there room in the task budget for one more launch?
+    std::string text =
+        R"(spawngate - the pre-spawn gate: is there room in the task budget for one more launch?
 
 Usage:
   spawngate [check] [options]     judge a launch (the default command)
@@ -26,8 +27,8 @@ Options (flag / environment variable / config key):
     for (const auto& spec : setting_table()) {
         std::string flag = "  " + std::string(spec.flag);
         if (!spec.value_name.empty()) flag += " " + std::string(spec.value_name);
-        text += flag + "\n      " + std::string(spec.help) + "\n      env " + std::string(spec.env) +
-                ", key " + std::string(spec.config_key) + "\n";
+        text += flag + "\n      " + std::string(spec.help) + "\n      env " +
+                std::string(spec.env) + ", key " + std::string(spec.config_key) + "\n";
     }
     text += R"(  --json
       print the verdict as one JSON object on stdout

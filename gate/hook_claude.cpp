@@ -62,13 +62,15 @@ HookAnswer answer_claude(const HookInput& input, const Verdict& verdict,
 HookAnswer answer_claude_bad_input(const std::string& error, const GateSettings& settings) {
     const bool post = settings.hook == HookProtocol::ClaudePost;
     if (settings.fail_closed && !post) {
-        return {2, {},
+        return {2,
+                {},
                 "spawngate: cannot judge this tool call: " + error +
                     "; blocking (--fail-closed). Check the hook configuration.\n"};
     }
-    return {0, warning_json("spawngate: cannot judge this tool call: " + error +
-                                "; allowing it (--fail-closed would block)",
-                            post),
+    return {0,
+            warning_json("spawngate: cannot judge this tool call: " + error +
+                             "; allowing it (--fail-closed would block)",
+                         post),
             {}};
 }
 

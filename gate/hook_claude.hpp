@@ -19,7 +19,6 @@
 
 namespace spawngate {
 
-
 // True for the tool calls that start new work: Agent (formerly Task) and Bash with
 // run_in_background. Other calls are judged without a cost and are never blocked, so the
 // commands that recover a full budget (kill, spawnreaper) still run at the block level.

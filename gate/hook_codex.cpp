@@ -26,7 +26,8 @@ HookAnswer warn(const std::string& text) {
 
 HookAnswer answer_codex(const Verdict& verdict, const Measurement& measurement,
                         const GateSettings& settings) {
-    if (verdict.level == Level::Block) return deny(hook_block_reason(verdict, measurement, settings));
+    if (verdict.level == Level::Block)
+        return deny(hook_block_reason(verdict, measurement, settings));
     return warn(hook_warning(verdict, measurement, settings));
 }
 

@@ -22,7 +22,8 @@ HookAnswer message(const std::string& text) {
 
 HookAnswer answer_gemini(const Verdict& verdict, const Measurement& measurement,
                          const GateSettings& settings) {
-    if (verdict.level == Level::Block) return deny(hook_block_reason(verdict, measurement, settings));
+    if (verdict.level == Level::Block)
+        return deny(hook_block_reason(verdict, measurement, settings));
     return message(hook_warning(verdict, measurement, settings));
 }
 

@@ -14,12 +14,13 @@ namespace {
 // A SAX handler that keeps only the few fields the gate needs: no document tree is built, so a
 // large tool_input costs a scan, not an allocation per value.
 class HookFields : public nlohmann::json_sax<nlohmann::json> {
-public:
+  public:
     explicit HookFields(HookInput& out) : out_(out) {}
 
     bool null() override { return scalar(); }
     bool boolean(bool value) override {
-        if (depth_ == 2 && in_tool_input_ && key_ == "run_in_background") out_.run_in_background = value;
+        if (depth_ == 2 && in_tool_input_ && key_ == "run_in_background")
+            out_.run_in_background = value;
         return scalar();
     }
     bool number_integer(number_integer_t) override { return scalar(); }
@@ -28,11 +29,16 @@ public:
     bool binary(binary_t&) override { return scalar(); }
     bool string(string_t& value) override {
         if (depth_ == 1) {
-            if (key_ == "tool_name") out_.tool_name = value;
-            else if (key_ == "hook_event_name") out_.hook_event_name = value;
-            else if (key_ == "session_id") out_.session_id = value;
-            else if (key_ == "transcript_path") out_.transcript_path = value;
-            else if (key_ == "cwd") out_.cwd = value;
+            if (key_ == "tool_name")
+                out_.tool_name = value;
+            else if (key_ == "hook_event_name")
+                out_.hook_event_name = value;
+            else if (key_ == "session_id")
+                out_.session_id = value;
+            else if (key_ == "transcript_path")
+                out_.transcript_path = value;
+            else if (key_ == "cwd")
+                out_.cwd = value;
         }
         return scalar();
     }
@@ -75,7 +81,7 @@ public:
     bool saw_object() const { return saw_object_; }
     const std::string& error() const { return error_; }
 
-private:
+  private:
     bool scalar() { return depth_ > 0; }  // a bare scalar is not a hook document
     HookInput& out_;
     std::string key_;
@@ -126,7 +132,8 @@ HookInputRead read_hook_input(int fd, std::size_t max_bytes, int timeout_ms) {
         if (ready == 0) continue;
         const ssize_t got = ::read(fd, chunk, sizeof chunk);
         if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-        if (got < 0) return {std::nullopt, std::string("cannot read stdin: ") + std::strerror(errno)};
+        if (got < 0)
+            return {std::nullopt, std::string("cannot read stdin: ") + std::strerror(errno)};
         if (got == 0) break;
         if (data.size() + static_cast<std::size_t>(got) > max_bytes)
             return {std::nullopt, "hook input is larger than " + std::to_string(max_bytes) +

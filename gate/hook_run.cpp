@@ -12,9 +12,12 @@ namespace {
 
 HookAnswer bad_input(const std::string& error, const GateSettings& settings) {
     switch (settings.hook) {
-        case HookProtocol::Gemini: return answer_gemini_bad_input(error, settings);
-        case HookProtocol::Codex: return answer_codex_bad_input(error, settings);
-        default: return answer_claude_bad_input(error, settings);
+        case HookProtocol::Gemini:
+            return answer_gemini_bad_input(error, settings);
+        case HookProtocol::Codex:
+            return answer_codex_bad_input(error, settings);
+        default:
+            return answer_claude_bad_input(error, settings);
     }
 }
 
@@ -25,7 +28,8 @@ HookAnswer run_hook(GateSettings settings, int input_fd) {
     if (!read.input) return bad_input(read.error, settings);
     const HookInput& input = *read.input;
 
-    const bool claude = settings.hook == HookProtocol::ClaudePre || settings.hook == HookProtocol::ClaudePost;
+    const bool claude =
+        settings.hook == HookProtocol::ClaudePre || settings.hook == HookProtocol::ClaudePost;
     // Only launches spend budget; anything else is judged as it stands. Gemini and Codex mark no
     // background calls, so every call their matcher lets through counts as a launch.
     if (settings.hook == HookProtocol::ClaudePost || (claude && !is_launch(input))) {
@@ -50,7 +54,8 @@ HookAnswer run_hook(GateSettings settings, int input_fd) {
         case HookProtocol::Codex:
             answer = answer_codex(outcome.verdict, outcome.measurement, settings);
             break;
-        default: answer = answer_claude(input, outcome.verdict, outcome.measurement, settings);
+        default:
+            answer = answer_claude(input, outcome.verdict, outcome.measurement, settings);
     }
     answer.stderr_text += notes_text(outcome.notes);
     return answer;

@@ -10,7 +10,7 @@
 namespace spawngate {
 
 class JsonWriter {
-public:
+  public:
     JsonWriter& begin_object();
     JsonWriter& end_object();
     JsonWriter& begin_array();
@@ -34,7 +34,7 @@ public:
 
     const std::string& text() const { return out_; }
 
-private:
+  private:
     void separate();
     std::string out_;
     bool need_comma_ = false;

@@ -7,9 +7,9 @@
 
 #include "command_line.hpp"
 #include "exit_codes.hpp"
+#include "gate_run.hpp"
 #include "help_text.hpp"
 #include "hook_run.hpp"
-#include "gate_run.hpp"
 #include "measurement.hpp"
 #include "status_report.hpp"
 #include "verdict.hpp"
@@ -60,9 +60,8 @@ int run(int argc, char** argv) {
         write_all(1, "spawngate " SPAWNGATE_VERSION "\n");
         return kExitAllow;
     }
-    const SettingsLoad loaded = load_settings(line, [](const char* name) -> const char* {
-        return std::getenv(name);
-    });
+    const SettingsLoad loaded =
+        load_settings(line, [](const char* name) -> const char* { return std::getenv(name); });
     if (!loaded.settings) return usage_error(loaded.error.message);
     const GateSettings& settings = *loaded.settings;
 

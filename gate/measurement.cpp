@@ -37,7 +37,8 @@ Measurement measure(const Root& root, const MeasureOptions& options) {
             m.problems.push_back(std::move(parsed.problem));
         }
     } else {
-        m.problems.push_back({"/proc/self/cgroup", describe(cgroup_file.status, cgroup_file.error)});
+        m.problems.push_back(
+            {"/proc/self/cgroup", describe(cgroup_file.status, cgroup_file.error)});
     }
 
     if (membership) {
@@ -65,11 +66,13 @@ Measurement measure(const Root& root, const MeasureOptions& options) {
     }
 
     // Supervise the supervisor: a reaper that silently stopped is the next incident.
-    m.reaper = read_heartbeat(root, options.reaper_heartbeat, static_cast<std::uint64_t>(::time(nullptr)));
+    m.reaper =
+        read_heartbeat(root, options.reaper_heartbeat, static_cast<std::uint64_t>(::time(nullptr)));
     if (m.reaper.state == HeartbeatState::Missing) {
         char path[4096];
-        struct stat info{};
-        m.reaper_configured = root.join(kReaperConfigPath, path, sizeof path) && ::stat(path, &info) == 0;
+        struct stat info {};
+        m.reaper_configured =
+            root.join(kReaperConfigPath, path, sizeof path) && ::stat(path, &info) == 0;
     }
 
     if (!m.has_cgroup_pids_limit()) {

@@ -18,17 +18,17 @@ namespace spawngate {
 
 struct Measurement {
     std::optional<CgroupLocation> pids_location;
-    std::string pids_unavailable;   // why there is no pids cgroup, when there is none
+    std::string pids_unavailable;  // why there is no pids cgroup, when there is none
     std::vector<PidsLevel> pids_levels;
     std::vector<HostLimit> host_limits;  // read only when no cgroup level has a pids limit
     TaskCounts tasks;
     std::optional<CgroupLocation> memory_location;
     std::vector<MemoryLevel> memory_levels;
-    std::vector<Problem> problems;  // everything that could not be read, for the report
+    std::vector<Problem> problems;     // everything that could not be read, for the report
     std::uint64_t reserved_tasks = 0;  // admitted launches not yet visible in pids.current
     std::optional<std::uint64_t> context_tokens;  // the agent's context in use (hook launches)
     std::optional<std::uint64_t> workers;         // live workers, when a worker cap is set
-    HeartbeatRead reaper;            // the reaper's last heartbeat
+    HeartbeatRead reaper;                         // the reaper's last heartbeat
     bool reaper_configured = false;  // a reaper config exists, so a missing heartbeat matters
 
     // The caller's own task count: its pids cgroup subtree when the controller reports it,

@@ -9,7 +9,7 @@ namespace spawngate {
 namespace {
 
 constexpr std::string_view kHeader = "spawngate-ledger 1";
-constexpr std::size_t kMaxReservations = 4096;  // far beyond any real burst; bounds the work
+constexpr std::size_t kMaxReservations = 4096;     // far beyond any real burst; bounds the work
 constexpr std::uint64_t kClockReadSlackMs = 5000;  // well above the 500 ms ledger lock wait
 
 // Splits `line` on single spaces into exactly fields.size() words.
@@ -52,7 +52,6 @@ LedgerParse parse_ledger(std::string_view text) {
         std::array<std::string_view, 5> fields;
         if (!split_words(*line, fields) || fields[0] != "reservation")
             return {std::nullopt, "malformed line"};
-        Reservation r;
         const auto created = parse_u64(fields[1]), expires = parse_u64(fields[2]),
                    tasks = parse_u64(fields[3]), baseline = parse_u64(fields[4]);
         if (!created || !expires || !tasks || !baseline || *expires < *created)
@@ -83,7 +82,8 @@ std::uint64_t outstanding_tasks(const Ledger& ledger, std::uint64_t current_task
         reserved = r.tasks > UINT64_MAX - reserved ? UINT64_MAX : reserved + r.tasks;
         oldest_baseline = std::min(oldest_baseline, r.baseline);
     }
-    const std::uint64_t appeared = current_tasks > oldest_baseline ? current_tasks - oldest_baseline : 0;
+    const std::uint64_t appeared =
+        current_tasks > oldest_baseline ? current_tasks - oldest_baseline : 0;
     return reserved > appeared ? reserved - appeared : 0;
 }
 

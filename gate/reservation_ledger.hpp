@@ -25,7 +25,7 @@ struct Reservation {
     std::uint64_t created_ms = 0;  // CLOCK_BOOTTIME: immune to wall-clock steps, shared by all
     std::uint64_t expires_ms = 0;  // processes, and /run is emptied at boot like the clock
     std::uint64_t tasks = 0;
-    std::uint64_t baseline = 0;    // the cgroup's task count when the reservation was made
+    std::uint64_t baseline = 0;  // the cgroup's task count when the reservation was made
 };
 
 struct Ledger {

@@ -31,15 +31,17 @@ ReservationsRead parse_into_read(const std::string& where, const std::string& te
 std::uint64_t boottime_ms() {
     timespec now{};
     ::clock_gettime(CLOCK_BOOTTIME, &now);
-    return static_cast<std::uint64_t>(now.tv_sec) * 1000u + static_cast<std::uint64_t>(now.tv_nsec) / 1'000'000u;
+    return static_cast<std::uint64_t>(now.tv_sec) * 1000u +
+           static_cast<std::uint64_t>(now.tv_nsec) / 1'000'000u;
 }
 
-std::optional<std::string> ledger_name(const Root& root, const std::optional<CgroupLocation>& pids) {
+std::optional<std::string> ledger_name(const Root& root,
+                                       const std::optional<CgroupLocation>& pids) {
     if (!pids) return std::string("ledger-host");
     if (pids->directory_inode != 0)
         return "ledger-" + std::to_string(pids->directory_device) + "-" +
                std::to_string(pids->directory_inode);
-    struct stat info{};
+    struct stat info {};
     if (::stat(root.join(pids->directory()).c_str(), &info) != 0) return std::nullopt;
     return "ledger-" + std::to_string(info.st_dev) + "-" + std::to_string(info.st_ino);
 }
@@ -49,7 +51,7 @@ ReservationsRead read_reservations(const std::string& state_dir, const std::stri
     const std::string where = state_dir + "/" + name;
     // Most checks find no ledger: one failed open answers them. Only an existing ledger is worth
     // the checks of its directory (owner, mode, no symlink) before it is believed.
-    struct stat info{};
+    struct stat info {};
     if (::lstat(where.c_str(), &info) != 0 && errno == ENOENT) return {};
     const StateDir dir = open_state_dir(state_dir, false);
     if (!dir.fd) return {{}, {dir.problem}};
@@ -61,7 +63,8 @@ ReservationsRead read_reservations(const std::string& state_dir, const std::stri
     return parse_into_read(where, text, now_ms);
 }
 
-LedgerLock LedgerLock::acquire(const std::string& state_dir, const std::string& name, int timeout_ms) {
+LedgerLock LedgerLock::acquire(const std::string& state_dir, const std::string& name,
+                               int timeout_ms) {
     LedgerLock lock;
     lock.name_ = name;
     lock.dir_ = open_state_dir(state_dir, true);
@@ -73,7 +76,8 @@ LedgerLock LedgerLock::acquire(const std::string& state_dir, const std::string& 
     UniqueFd fd{::openat(lock.dir_.fd.get(), lock_name.c_str(),
                          O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600)};
     if (!fd) {
-        lock.problem_ = {state_dir + "/" + lock_name, std::string("cannot open: ") + std::strerror(errno)};
+        lock.problem_ = {state_dir + "/" + lock_name,
+                         std::string("cannot open: ") + std::strerror(errno)};
         return lock;
     }
     const std::string lock_path = state_dir + "/" + lock_name;
@@ -85,7 +89,8 @@ LedgerLock LedgerLock::acquire(const std::string& state_dir, const std::string& 
             return lock;
         }
         if (boottime_ms() >= deadline) {
-            lock.problem_ = {lock_path, "still locked after " + std::to_string(timeout_ms) + " ms; not recorded"};
+            lock.problem_ = {lock_path, "still locked after " + std::to_string(timeout_ms) +
+                                            " ms; not recorded"};
             return lock;
         }
         const timespec pause{0, 200'000};  // 0.2 ms: updates take microseconds

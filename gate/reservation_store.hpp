@@ -38,9 +38,10 @@ ReservationsRead read_reservations(const std::string& state_dir, const std::stri
 
 // Holds the ledger's lock for an update; released (and the descriptors closed) on destruction.
 class LedgerLock {
-public:
+  public:
     // Waits at most `timeout_ms` for the lock: a stuck holder never blocks a launch for long.
-    static LedgerLock acquire(const std::string& state_dir, const std::string& name, int timeout_ms);
+    static LedgerLock acquire(const std::string& state_dir, const std::string& name,
+                              int timeout_ms);
 
     bool held() const { return lock_fd_.valid(); }
     const Problem& problem() const { return problem_; }
@@ -48,7 +49,7 @@ public:
     ReservationsRead read(std::uint64_t now_ms) const;
     Problem write(const Ledger& ledger) const;
 
-private:
+  private:
     StateDir dir_;
     UniqueFd lock_fd_;
     std::string name_;

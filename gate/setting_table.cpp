@@ -69,11 +69,10 @@ const std::array kTable{
                 [](GateSettings& s, std::string_view v) {
                     return set_percent(s.thresholds.block_ratio, v);
                 }},
-    SettingSpec{"--thread-warn", "SPAWNGATE_THREAD_WARN", "thread_warn", "N",
-                "warn when the caller's cgroup holds more than N threads (default 400)",
-                [](GateSettings& s, std::string_view v) {
-                    return set_count(s.thresholds.thread_warn, v);
-                }},
+    SettingSpec{
+        "--thread-warn", "SPAWNGATE_THREAD_WARN", "thread_warn", "N",
+        "warn when the caller's cgroup holds more than N threads (default 400)",
+        [](GateSettings& s, std::string_view v) { return set_count(s.thresholds.thread_warn, v); }},
     SettingSpec{"--memory-warn", "SPAWNGATE_MEMORY_WARN", "memory_warn_percent", "PERCENT",
                 "warn at or above this share of a memory limit, anon + shmem (default 80)",
                 [](GateSettings& s, std::string_view v) {
@@ -212,7 +211,9 @@ const std::array kTable{
 
 }  // namespace
 
-std::span<const SettingSpec> setting_table() { return kTable; }
+std::span<const SettingSpec> setting_table() {
+    return kTable;
+}
 
 const SettingSpec* find_setting_by_flag(std::string_view flag) {
     for (const auto& spec : kTable)

@@ -16,7 +16,8 @@ std::vector<ProcStat> busiest_processes(const Root& root, const std::vector<pid_
     for (const pid_t pid : pids)
         if (auto stat = read_proc_stat(root, pid)) stats.push_back(std::move(*stat));
     const std::size_t shown = std::min(kBusiestShown, stats.size());
-    std::partial_sort(stats.begin(), stats.begin() + static_cast<std::ptrdiff_t>(shown), stats.end(),
+    std::partial_sort(stats.begin(), stats.begin() + static_cast<std::ptrdiff_t>(shown),
+                      stats.end(),
                       [](const ProcStat& a, const ProcStat& b) { return a.threads > b.threads; });
     stats.resize(shown);
     return stats;
@@ -30,10 +31,14 @@ const MemoryLevel* StatusData::own_memory() const {
 
 const char* heartbeat_state_name(HeartbeatState state) {
     switch (state) {
-        case HeartbeatState::Fresh: return "fresh";
-        case HeartbeatState::Late: return "late";
-        case HeartbeatState::Missing: return "missing";
-        case HeartbeatState::Malformed: return "malformed";
+        case HeartbeatState::Fresh:
+            return "fresh";
+        case HeartbeatState::Late:
+            return "late";
+        case HeartbeatState::Missing:
+            return "missing";
+        case HeartbeatState::Malformed:
+            return "malformed";
     }
     return "missing";
 }

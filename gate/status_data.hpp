@@ -17,8 +17,8 @@ namespace spawngate {
 struct StatusData {
     Measurement measurement;
     Verdict verdict;
-    std::vector<PidsHistory> histories;  // one per measurement.pids_levels entry
-    std::vector<ProcStat> busiest;       // the caller's cgroup subtree, most threads first
+    std::vector<PidsHistory> histories;     // one per measurement.pids_levels entry
+    std::vector<ProcStat> busiest;          // the caller's cgroup subtree, most threads first
     const MemoryLevel* own_memory() const;  // the caller's memory level, when read
 };
 

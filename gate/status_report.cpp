@@ -6,10 +6,10 @@
 #include "file_read.hpp"
 #include "json_writer.hpp"
 #include "measurement.hpp"
+#include "proc_stat.hpp"
 #include "state_dir.hpp"
 #include "status_data.hpp"
 #include "status_prometheus.hpp"
-#include "proc_stat.hpp"
 #include "text_parse.hpp"
 #include "verdict.hpp"
 #include "verdict_report.hpp"
@@ -23,13 +23,15 @@ std::string reaper_line(const Measurement& m) {
         case HeartbeatState::Fresh:
         case HeartbeatState::Late:
             return "reaper: last cycle " + std::to_string(m.reaper.age_s) + " s ago (runs every " +
-                   std::to_string(hb->interval_s) + " s; pid " + std::to_string(hb->pid) + ", reaped " +
-                   std::to_string(hb->reaped) + ", failed " + std::to_string(hb->failed) + ")" +
+                   std::to_string(hb->interval_s) + " s; pid " + std::to_string(hb->pid) +
+                   ", reaped " + std::to_string(hb->reaped) + ", failed " +
+                   std::to_string(hb->failed) + ")" +
                    (m.reaper.state == HeartbeatState::Late ? " -- LATE: it looks stopped\n" : "\n");
         case HeartbeatState::Missing:
             return m.reaper_configured ? "reaper: configured but no heartbeat since boot\n"
                                        : "reaper: no heartbeat (not running here)\n";
-        case HeartbeatState::Malformed: return "reaper: the heartbeat file is not a heartbeat\n";
+        case HeartbeatState::Malformed:
+            return "reaper: the heartbeat file is not a heartbeat\n";
     }
     return {};
 }
@@ -55,7 +57,8 @@ StatusOutput status_report(const Root& root, const GateSettings& settings) {
         const SplitPath target = split_path(settings.prometheus_file);
         const StateDir dir = open_state_dir(target.directory, false);
         Problem failed = dir.fd ? write_file_atomically(dir, target.name, metrics) : dir.problem;
-        if (!failed.what.empty()) return {{}, 1, "spawngate: cannot write metrics: " + failed.text() + "\n"};
+        if (!failed.what.empty())
+            return {{}, 1, "spawngate: cannot write metrics: " + failed.text() + "\n"};
         return {{}, exit_code, {}};
     }
     if (settings.json) {
@@ -63,7 +66,8 @@ StatusOutput status_report(const Root& root, const GateSettings& settings) {
         json.begin_object();
         json.field("verdict", level_name(verdict.level));
         json.key("pids").begin_object();
-        json.field("hierarchy", m.pids_location ? (m.pids_location->unified ? "v2" : "v1") : "none");
+        json.field("hierarchy",
+                   m.pids_location ? (m.pids_location->unified ? "v2" : "v1") : "none");
         json.field("mount", m.pids_location ? m.pids_location->mount_point : std::string());
         json.key("levels").begin_array();
         for (std::size_t i = 0; i < m.pids_levels.size(); ++i) {
@@ -74,7 +78,8 @@ StatusOutput status_report(const Root& root, const GateSettings& settings) {
                 .field("current", level.current)
                 .field("max", level.max);
             if (level.max && level.current)
-                json.field("percent", static_cast<double>(*level.current) * 100.0 / static_cast<double>(*level.max));
+                json.field("percent", static_cast<double>(*level.current) * 100.0 /
+                                          static_cast<double>(*level.max));
             json.field("peak", histories[i].peak)
                 .field("max_events", histories[i].max_events)
                 .end_object();
@@ -82,7 +87,11 @@ StatusOutput status_report(const Root& root, const GateSettings& settings) {
         json.end_array().end_object();
         json.key("host_limits").begin_array();
         for (const auto& host : m.host_limits)
-            json.begin_object().field("name", host.name).field("current", host.current).field("max", host.max).end_object();
+            json.begin_object()
+                .field("name", host.name)
+                .field("current", host.current)
+                .field("max", host.max)
+                .end_object();
         json.end_array();
         json.field("processes", m.tasks.processes).field("threads", m.tasks.threads);
         json.key("top_threads").begin_array();
@@ -100,9 +109,9 @@ StatusOutput status_report(const Root& root, const GateSettings& settings) {
                 .field("anon_bytes", own_memory->usage->anon_bytes)
                 .field("shmem_bytes", own_memory->usage->shmem_bytes)
                 .field("file_bytes", own_memory->usage->file_bytes)
-                .field("limit_bytes", verdict.tightest_memory
-                                          ? std::optional<std::uint64_t>(verdict.tightest_memory->max)
-                                          : std::nullopt)
+                .field("limit_bytes", verdict.tightest_memory ? std::optional<std::uint64_t>(
+                                                                    verdict.tightest_memory->max)
+                                                              : std::nullopt)
                 .end_object();
         } else {
             json.null();
@@ -127,14 +136,16 @@ StatusOutput status_report(const Root& root, const GateSettings& settings) {
     if (m.pids_location) {
         out += "pids controller: cgroup " + std::string(m.pids_location->unified ? "v2" : "v1") +
                " at " + m.pids_location->mount_point + "\n";
-        out += "  level (caller first)                     current       max   percent    peak  max-events\n";
+        out +=
+            "  level (caller first)                     current       max   percent    peak  "
+            "max-events\n";
         for (std::size_t i = 0; i < m.pids_levels.size(); ++i) {
             const auto& level = m.pids_levels[i];
             char row[512];
-            const std::string percent =
-                level.max && level.current
-                    ? format_percent(static_cast<double>(*level.current) / static_cast<double>(*level.max))
-                    : "-";
+            const std::string percent = level.max && level.current
+                                            ? format_percent(static_cast<double>(*level.current) /
+                                                             static_cast<double>(*level.max))
+                                            : "-";
             std::snprintf(row, sizeof row, "  %-40s %7s %9s %9s %7s %11s\n", level.cgroup.c_str(),
                           optional_number(level.current).c_str(),
                           level.max ? std::to_string(*level.max).c_str() : "max", percent.c_str(),
@@ -148,9 +159,11 @@ StatusOutput status_report(const Root& root, const GateSettings& settings) {
     if (!m.host_limits.empty()) {
         out += "host limits (no cgroup level has a pids limit):\n";
         for (const auto& host : m.host_limits) {
-            out += "  " + host.name + ": " + std::to_string(host.current) + " of " +
-                   std::to_string(host.max) + " tasks (" +
-                   format_percent(static_cast<double>(host.current) / static_cast<double>(host.max)) + ")\n";
+            out +=
+                "  " + host.name + ": " + std::to_string(host.current) + " of " +
+                std::to_string(host.max) + " tasks (" +
+                format_percent(static_cast<double>(host.current) / static_cast<double>(host.max)) +
+                ")\n";
         }
     }
     out += "\ncaller's cgroup: " + optional_number(m.tasks.processes, "?") + " processes, " +
@@ -160,8 +173,8 @@ StatusOutput status_report(const Root& root, const GateSettings& settings) {
         out += "busiest processes by threads:\n";
         for (const auto& stat : top) {
             char row[128];
-            std::snprintf(row, sizeof row, "  %7d  %-16s %5llu threads\n", stat.pid, stat.comm.c_str(),
-                          static_cast<unsigned long long>(stat.threads));
+            std::snprintf(row, sizeof row, "  %7d  %-16s %5llu threads\n", stat.pid,
+                          stat.comm.c_str(), static_cast<unsigned long long>(stat.threads));
             out += row;
         }
     }
@@ -170,15 +183,19 @@ StatusOutput status_report(const Root& root, const GateSettings& settings) {
                format_bytes(own_memory->usage->anon_bytes) + ", shmem " +
                format_bytes(own_memory->usage->shmem_bytes) + ", file " +
                format_bytes(own_memory->usage->file_bytes) + " (page cache, not judged)";
-        out += verdict.tightest_memory ? ", limit " + format_bytes(verdict.tightest_memory->max) + "\n"
-                                       : ", no limit\n";
+        out += verdict.tightest_memory
+                   ? ", limit " + format_bytes(verdict.tightest_memory->max) + "\n"
+                   : ", no limit\n";
     }
     out += "\n" + reaper_line(m);
-    out += "\nverdict for a launch of " + std::to_string(settings.cost) + " task(s): " +
-           level_name(verdict.level) + "\n";
-    if (verdict.tightest_pids) out += "  deciding pids limit: " + describe_limit(*verdict.tightest_pids) + "\n";
-    if (verdict.tightest_memory) out += "  nearest memory limit: " + describe_limit(*verdict.tightest_memory) + "\n";
-    for (const auto& problem : verdict.problems) out += "  could not read: " + problem.text() + "\n";
+    out += "\nverdict for a launch of " + std::to_string(settings.cost) +
+           " task(s): " + level_name(verdict.level) + "\n";
+    if (verdict.tightest_pids)
+        out += "  deciding pids limit: " + describe_limit(*verdict.tightest_pids) + "\n";
+    if (verdict.tightest_memory)
+        out += "  nearest memory limit: " + describe_limit(*verdict.tightest_memory) + "\n";
+    for (const auto& problem : verdict.problems)
+        out += "  could not read: " + problem.text() + "\n";
     return {out, exit_code, {}};
 }
 

@@ -11,8 +11,8 @@ namespace spawngate {
 
 struct StatusOutput {
     std::string text;
-    int exit_code = 0;  // the verdict's exit code, so scripts can use status too; 1 when the
-                        // metrics file cannot be written
+    int exit_code = 0;       // the verdict's exit code, so scripts can use status too; 1 when the
+                             // metrics file cannot be written
     std::string error_text;  // for stderr
 };
 

@@ -19,7 +19,7 @@ constexpr std::size_t kLastWindow = std::size_t{1024} * 1024;
 
 // Collects message.usage.{input,cache_creation_input,cache_read_input}_tokens and isSidechain.
 class UsageFields : public nlohmann::json_sax<nlohmann::json> {
-public:
+  public:
     bool null() override { return true; }
     bool boolean(bool value) override {
         if (depth_ == 1 && key_at_[1] == "isSidechain" && value) sidechain_ = true;
@@ -67,7 +67,7 @@ public:
         return total;
     }
 
-private:
+  private:
     static constexpr int kTracked = 4;
     bool in_usage() const {
         return depth_ == 3 && key_at_[1] == "message" && key_at_[2] == "usage";
@@ -133,9 +133,10 @@ ContextReading read_context_tokens(const std::string& transcript_path) {
     if (transcript_path.empty() || transcript_path.front() != '/')
         return {std::nullopt, Problem{"transcript_path", "missing or not an absolute path"}, false};
     // O_NONBLOCK: a FIFO planted at the path must not hang the gate.
-    const UniqueFd fd{::open(transcript_path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)};
+    const UniqueFd fd{
+        ::open(transcript_path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)};
     if (!fd) return {std::nullopt, Problem{transcript_path, std::strerror(errno)}, false};
-    struct stat info{};
+    struct stat info {};
     if (::fstat(fd.get(), &info) != 0 || !S_ISREG(info.st_mode))
         return {std::nullopt, Problem{transcript_path, "not a regular file"}, false};
     const auto size = static_cast<std::size_t>(info.st_size);
@@ -149,12 +150,14 @@ ContextReading read_context_tokens(const std::string& transcript_path) {
             const ssize_t got = ::pread(fd.get(), buffer.data() + filled, length - filled,
                                         static_cast<off_t>(offset + filled));
             if (got < 0 && errno == EINTR) continue;
-            if (got < 0) return {std::nullopt, Problem{transcript_path, std::strerror(errno)}, false};
+            if (got < 0)
+                return {std::nullopt, Problem{transcript_path, std::strerror(errno)}, false};
             if (got == 0) break;  // the file shrank meanwhile: use what is there
             filled += static_cast<std::size_t>(got);
         }
         const std::string_view tail(buffer.data(), filled);
-        if (const auto tokens = latest_usage(tail, offset == 0)) return {tokens, std::nullopt, false};
+        if (const auto tokens = latest_usage(tail, offset == 0))
+            return {tokens, std::nullopt, false};
         if (length == size) break;  // the whole file was read
     }
     return {std::nullopt, std::nullopt, true};

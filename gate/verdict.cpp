@@ -24,9 +24,12 @@ double JudgedLimit::ratio() const {
 
 const char* level_name(Level level) {
     switch (level) {
-        case Level::Allow: return "allow";
-        case Level::Warn: return "warn";
-        case Level::Block: return "block";
+        case Level::Allow:
+            return "allow";
+        case Level::Warn:
+            return "warn";
+        case Level::Block:
+            return "block";
     }
     return "allow";
 }
@@ -44,8 +47,13 @@ Verdict decide(const Measurement& m, const GateSettings& settings) {
     }
     if (settings.budget) {
         if (const auto current = m.caller_tasks()) {
-            pids.push_back({JudgedLimit::Kind::Budget, "--budget", {}, *current, m.reserved_tasks,
-                            settings.cost, *settings.budget});
+            pids.push_back({JudgedLimit::Kind::Budget,
+                            "--budget",
+                            {},
+                            *current,
+                            m.reserved_tasks,
+                            settings.cost,
+                            *settings.budget});
         } else {
             verdict.problems.push_back({"--budget", "no task count to compare the budget with"});
         }
@@ -53,12 +61,18 @@ Verdict decide(const Measurement& m, const GateSettings& settings) {
     // Host limits apply only where no cgroup level carries a limit of its own.
     if (m.pids_levels.empty() || !m.has_cgroup_pids_limit()) {
         for (const auto& host : m.host_limits)
-            pids.push_back({JudgedLimit::Kind::Host, host.name, {}, host.current,
-                            m.reserved_tasks, settings.cost, host.max});
+            pids.push_back({JudgedLimit::Kind::Host,
+                            host.name,
+                            {},
+                            host.current,
+                            m.reserved_tasks,
+                            settings.cost,
+                            host.max});
     }
     for (auto& limit : pids) limit.level = level_for(limit.ratio(), t.warn_ratio, t.block_ratio);
-    std::stable_sort(pids.begin(), pids.end(),
-                     [](const JudgedLimit& a, const JudgedLimit& b) { return a.ratio() > b.ratio(); });
+    std::stable_sort(pids.begin(), pids.end(), [](const JudgedLimit& a, const JudgedLimit& b) {
+        return a.ratio() > b.ratio();
+    });
     if (!pids.empty()) verdict.tightest_pids = pids.front();
 
     std::vector<JudgedLimit> memory;
@@ -75,17 +89,19 @@ Verdict decide(const Measurement& m, const GateSettings& settings) {
     if (!memory.empty()) verdict.tightest_memory = memory.front();
 
     if (m.context_tokens) {
-        JudgedLimit context{JudgedLimit::Kind::Context, "context window", {}, *m.context_tokens,
-                            0, 0, settings.context_window_tokens};
+        JudgedLimit context{
+            JudgedLimit::Kind::Context,    "context window", {}, *m.context_tokens, 0, 0,
+            settings.context_window_tokens};
         context.level = context.ratio() >= t.context_block_ratio ? Level::Block : Level::Allow;
         verdict.context = context;
     }
 
     if (m.reaper.state == HeartbeatState::Late) {
-        verdict.reaper_stale = "the reaper last ran " + std::to_string(m.reaper.age_s) +
-                               " s ago but runs every " + std::to_string(m.reaper.heartbeat->interval_s) +
-                               " s: stale processes are piling up unreaped (check `systemctl status "
-                               "spawnreaper.timer` or the reaper's log)";
+        verdict.reaper_stale =
+            "the reaper last ran " + std::to_string(m.reaper.age_s) + " s ago but runs every " +
+            std::to_string(m.reaper.heartbeat->interval_s) +
+            " s: stale processes are piling up unreaped (check `systemctl status "
+            "spawnreaper.timer` or the reaper's log)";
     } else if (m.reaper.state == HeartbeatState::Missing && m.reaper_configured) {
         verdict.reaper_stale = "a reaper is configured (" + std::string(kReaperConfigPath) +
                                ") but has not run since boot (no heartbeat); enable "
@@ -97,8 +113,9 @@ Verdict decide(const Measurement& m, const GateSettings& settings) {
 
     if (settings.max_workers > 0 && m.workers) {
         // At the cap means no room for this launch: current + 1 over max blocks.
-        JudgedLimit workers{JudgedLimit::Kind::Workers, settings.worker_pattern, {}, *m.workers,
-                            0, 1, settings.max_workers};
+        JudgedLimit workers{
+            JudgedLimit::Kind::Workers, settings.worker_pattern, {}, *m.workers, 0, 1,
+            settings.max_workers};
         workers.level = *m.workers >= settings.max_workers ? Level::Block : Level::Allow;
         verdict.workers = workers;
     } else if (settings.max_workers > 0) {
@@ -108,12 +125,13 @@ Verdict decide(const Measurement& m, const GateSettings& settings) {
     verdict.threads = m.tasks.threads;
     verdict.threads_over_warn = m.tasks.threads && *m.tasks.threads > t.thread_warn;
 
-    verdict.level = std::max({verdict.tightest_pids ? verdict.tightest_pids->level : Level::Allow,
-                              verdict.tightest_memory ? verdict.tightest_memory->level : Level::Allow,
-                              verdict.context ? verdict.context->level : Level::Allow,
-                              verdict.workers ? verdict.workers->level : Level::Allow,
-                              verdict.threads_over_warn ? Level::Warn : Level::Allow,
-                              verdict.reaper_stale.empty() ? Level::Allow : Level::Warn});
+    verdict.level =
+        std::max({verdict.tightest_pids ? verdict.tightest_pids->level : Level::Allow,
+                  verdict.tightest_memory ? verdict.tightest_memory->level : Level::Allow,
+                  verdict.context ? verdict.context->level : Level::Allow,
+                  verdict.workers ? verdict.workers->level : Level::Allow,
+                  verdict.threads_over_warn ? Level::Warn : Level::Allow,
+                  verdict.reaper_stale.empty() ? Level::Allow : Level::Warn});
     verdict.limits = std::move(pids);
     verdict.limits.insert(verdict.limits.end(), memory.begin(), memory.end());
     if (verdict.context) verdict.limits.push_back(*verdict.context);

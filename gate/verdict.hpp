@@ -16,15 +16,21 @@ enum class Level { Allow = 0, Warn = 1, Block = 2 };
 
 // One limit judged: a cgroup level, the explicit budget or a host limit.
 struct JudgedLimit {
-    enum class Kind { CgroupPids, Budget, Host, CgroupMemory, Context, Workers } kind =
-        Kind::CgroupPids;
-    std::string name;        // cgroup path, "--budget", "kernel.pid_max", ...
-    std::string directory;   // for cgroup levels: the directory the numbers came from
-    std::uint64_t current = 0;  // for pids: tasks now (without the cost); memory: bytes
-    std::uint64_t reserved = 0; // pids: earlier admitted launches not yet visible in current
-    std::uint64_t added = 0;    // the launch's cost counted on top
+    enum class Kind {
+        CgroupPids,
+        Budget,
+        Host,
+        CgroupMemory,
+        Context,
+        Workers
+    } kind = Kind::CgroupPids;
+    std::string name;            // cgroup path, "--budget", "kernel.pid_max", ...
+    std::string directory;       // for cgroup levels: the directory the numbers came from
+    std::uint64_t current = 0;   // for pids: tasks now (without the cost); memory: bytes
+    std::uint64_t reserved = 0;  // pids: earlier admitted launches not yet visible in current
+    std::uint64_t added = 0;     // the launch's cost counted on top
     std::uint64_t max = 0;
-    double ratio() const;       // (current + reserved + added) / max
+    double ratio() const;  // (current + reserved + added) / max
     Level level = Level::Allow;
 };
 

@@ -9,17 +9,25 @@ namespace {
 
 const char* kind_name(JudgedLimit::Kind kind) {
     switch (kind) {
-        case JudgedLimit::Kind::CgroupPids: return "cgroup-pids";
-        case JudgedLimit::Kind::Budget: return "budget";
-        case JudgedLimit::Kind::Host: return "host";
-        case JudgedLimit::Kind::CgroupMemory: return "cgroup-memory";
-        case JudgedLimit::Kind::Context: return "context";
-        case JudgedLimit::Kind::Workers: return "workers";
+        case JudgedLimit::Kind::CgroupPids:
+            return "cgroup-pids";
+        case JudgedLimit::Kind::Budget:
+            return "budget";
+        case JudgedLimit::Kind::Host:
+            return "host";
+        case JudgedLimit::Kind::CgroupMemory:
+            return "cgroup-memory";
+        case JudgedLimit::Kind::Context:
+            return "context";
+        case JudgedLimit::Kind::Workers:
+            return "workers";
     }
     return "unknown";
 }
 
-bool is_memory(const JudgedLimit& limit) { return limit.kind == JudgedLimit::Kind::CgroupMemory; }
+bool is_memory(const JudgedLimit& limit) {
+    return limit.kind == JudgedLimit::Kind::CgroupMemory;
+}
 
 // The most severe concern: pids first on a tie (it is the resource a launch spends), then
 // memory, then the context window.
@@ -35,24 +43,36 @@ const JudgedLimit* deciding_limit(const Verdict& verdict) {
 
 std::string where_read(const JudgedLimit& limit) {
     switch (limit.kind) {
-        case JudgedLimit::Kind::CgroupPids: return "pids.max in " + limit.directory;
-        case JudgedLimit::Kind::CgroupMemory: return "memory limit in " + limit.directory;
-        case JudgedLimit::Kind::Budget: return "--budget / SPAWNGATE_BUDGET / budget";
-        case JudgedLimit::Kind::Host: return "host-wide, no cgroup level has a pids limit";
-        case JudgedLimit::Kind::Context: return "latest usage in the session transcript";
-        case JudgedLimit::Kind::Workers: return "processes matching /" + limit.name + "/";
+        case JudgedLimit::Kind::CgroupPids:
+            return "pids.max in " + limit.directory;
+        case JudgedLimit::Kind::CgroupMemory:
+            return "memory limit in " + limit.directory;
+        case JudgedLimit::Kind::Budget:
+            return "--budget / SPAWNGATE_BUDGET / budget";
+        case JudgedLimit::Kind::Host:
+            return "host-wide, no cgroup level has a pids limit";
+        case JudgedLimit::Kind::Context:
+            return "latest usage in the session transcript";
+        case JudgedLimit::Kind::Workers:
+            return "processes matching /" + limit.name + "/";
     }
     return {};
 }
 
 std::string limit_title(const JudgedLimit& limit) {
     switch (limit.kind) {
-        case JudgedLimit::Kind::CgroupPids: return "pids limit of cgroup " + limit.name;
-        case JudgedLimit::Kind::CgroupMemory: return "memory limit of cgroup " + limit.name;
-        case JudgedLimit::Kind::Budget: return "explicit task budget";
-        case JudgedLimit::Kind::Host: return "host limit " + limit.name;
-        case JudgedLimit::Kind::Context: return "context window of this agent session";
-        case JudgedLimit::Kind::Workers: return "worker cap";
+        case JudgedLimit::Kind::CgroupPids:
+            return "pids limit of cgroup " + limit.name;
+        case JudgedLimit::Kind::CgroupMemory:
+            return "memory limit of cgroup " + limit.name;
+        case JudgedLimit::Kind::Budget:
+            return "explicit task budget";
+        case JudgedLimit::Kind::Host:
+            return "host limit " + limit.name;
+        case JudgedLimit::Kind::Context:
+            return "context window of this agent session";
+        case JudgedLimit::Kind::Workers:
+            return "worker cap";
     }
     return {};
 }
@@ -122,17 +142,23 @@ std::string block_guidance(const Verdict& verdict, const GateSettings& settings)
     const JudgedLimit* limit = deciding_limit(verdict);
     if (!limit || limit->level != Level::Block) {
         // Blocked by --fail-closed: nothing decided on numbers.
-        text = "spawngate: blocked: the task budget could not be fully measured and --fail-closed "
-               "is set.\n";
-        for (const auto& problem : verdict.problems) text += "  could not read: " + problem.text() + "\n";
-        text += "  what to do: fix the unreadable files above, or drop --fail-closed to allow "
-                "launches when the budget is unknown.\n";
+        text =
+            "spawngate: blocked: the task budget could not be fully measured and --fail-closed "
+            "is set.\n";
+        for (const auto& problem : verdict.problems)
+            text += "  could not read: " + problem.text() + "\n";
+        text +=
+            "  what to do: fix the unreadable files above, or drop --fail-closed to allow "
+            "launches when the budget is unknown.\n";
         return text;
     }
     if (limit->kind == JudgedLimit::Kind::Workers) {
         return "spawngate: blocked: worker cap: " + std::to_string(limit->current) +
-               " workers (processes matching /" + limit->name + "/) already run in this cgroup, "
-               "and at most " + std::to_string(limit->max) + " may run at once.\n"
+               " workers (processes matching /" + limit->name +
+               "/) already run in this cgroup, "
+               "and at most " +
+               std::to_string(limit->max) +
+               " may run at once.\n"
                "  what to do: wait for a running worker to finish, or queue this launch; the cap "
                "(max_workers) keeps a burst of agents from exhausting the container.\n";
     }
@@ -149,23 +175,27 @@ std::string block_guidance(const Verdict& verdict, const GateSettings& settings)
                 std::to_string(settings.reservation_ttl_s) + " s\n";
     }
     if (limit->kind == JudgedLimit::Kind::Context) {
-        text += "  what to do: finish or compact this session (/compact) before launching more "
-                "subagents; each subagent's report lands in an already crowded context.\n";
+        text +=
+            "  what to do: finish or compact this session (/compact) before launching more "
+            "subagents; each subagent's report lands in an already crowded context.\n";
         return text;
     }
     if (is_memory(*limit)) {
-        text += "  what to do: wait for running work to finish; end leaking workers "
-                "(`spawnreaper --once` applies the configured rules); or raise the memory limit.\n";
+        text +=
+            "  what to do: wait for running work to finish; end leaking workers "
+            "(`spawnreaper --once` applies the configured rules); or raise the memory limit.\n";
         return text;
     }
     if (verdict.threads) {
         text += "  threads in this cgroup: " + std::to_string(*verdict.threads) +
                 " (each counts as a task)\n";
     }
-    text += "  what to do: wait for running work to finish; run `spawnreaper --once` to end "
-            "stale deploy processes and orphaned interpreters; or raise the limit";
+    text +=
+        "  what to do: wait for running work to finish; run `spawnreaper --once` to end "
+        "stale deploy processes and orphaned interpreters; or raise the limit";
     if (limit->kind == JudgedLimit::Kind::CgroupPids)
-        text += " (write a larger number to " + limit->directory + "/pids.max, or raise the "
+        text += " (write a larger number to " + limit->directory +
+                "/pids.max, or raise the "
                 "container's pids limit)";
     text += ".\n";
     return text;
@@ -173,8 +203,8 @@ std::string block_guidance(const Verdict& verdict, const GateSettings& settings)
 
 std::string measurement_note(const Verdict& verdict, const Measurement& measurement,
                              const GateSettings& settings) {
-    const char* consequence = settings.fail_closed ? "blocking (--fail-closed)"
-                                                   : "allowing (--fail-closed would block)";
+    const char* consequence =
+        settings.fail_closed ? "blocking (--fail-closed)" : "allowing (--fail-closed would block)";
     if (verdict.unmeasured) {
         std::string why = measurement.pids_unavailable;
         for (const auto& problem : verdict.problems)

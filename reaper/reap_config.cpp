@@ -149,8 +149,12 @@ class ConfigParser {
 
     uid_t user_of(const toml::node& node, const std::string& text) const {
         if (const auto number = parse_u64(text);
-            number && text.find_first_not_of("0123456789") == std::string::npos)
+            number && text.find_first_not_of("0123456789") == std::string::npos) {
+            // uid_t is 32 bits: a larger number must not wrap to a real uid (4294967296 -> root).
+            if (*number >= static_cast<std::uint64_t>(static_cast<uid_t>(-1)))
+                fail(node, "", "user", "uid " + text + " is out of range");
             return static_cast<uid_t>(*number);
+        }
         std::array<char, 4096> buffer;
         passwd entry{};
         passwd* found = nullptr;

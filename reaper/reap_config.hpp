@@ -54,8 +54,9 @@ struct ReaperSettings {
     std::vector<Pattern> protect_cmdlines;   // command lines never reaped
     std::vector<std::string> subreapers;     // names of processes that adopt orphans (tini, ...)
     std::uint64_t respawn_limit = 3;         // reaps of one command line by one rule ...
-    std::uint64_t respawn_window_ms = std::uint64_t{30} * 60'000;  // ... within this window, then escalate
-    std::vector<std::string> escalation_command;    // argv; gets the event as JSON on stdin
+    std::uint64_t respawn_window_ms =
+        std::uint64_t{30} * 60'000;               // ... within this window, then escalate
+    std::vector<std::string> escalation_command;  // argv; gets the event as JSON on stdin
 };
 
 struct ReaperConfig {

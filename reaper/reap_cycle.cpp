@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <array>
+#include <cerrno>
 #include <chrono>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -32,7 +32,6 @@ void write_stderr(std::string_view text) {
         text.remove_prefix(static_cast<std::size_t>(wrote));
     }
 }
-
 
 std::uint64_t now_unix_ms() {
     return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(

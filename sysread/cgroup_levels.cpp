@@ -9,7 +9,7 @@ std::vector<std::string> cgroup_ancestry(std::string_view path) {
         levels.emplace_back(path);
         const auto slash = path.rfind('/');
         path = slash == 0 || slash == std::string_view::npos ? std::string_view("/")
-                                                               : path.substr(0, slash);
+                                                             : path.substr(0, slash);
     }
     levels.emplace_back("/");
     return levels;

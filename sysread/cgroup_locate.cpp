@@ -15,13 +15,13 @@ namespace {
 constexpr std::string_view kCgroupFsRoot = "/sys/fs/cgroup";
 
 bool has_magic(const char* path, long magic) {
-    struct statfs info{};
+    struct statfs info {};
     return ::statfs(path, &info) == 0 && static_cast<long>(info.f_type) == magic;
 }
 
 // True when `location`'s directory exists; records its identity while at it.
 bool directory_exists(const Root& root, CgroupLocation& location) {
-    struct stat info{};
+    struct stat info {};
     if (::stat(root.join(location.directory()).c_str(), &info) != 0 || !S_ISDIR(info.st_mode))
         return false;
     location.directory_device = info.st_dev;
@@ -92,7 +92,8 @@ std::optional<CgroupLocation> standard_v1(const Root& root, const CgroupMembersh
 std::optional<CgroupLocation> standard_v2(const Root& root, const std::string& path,
                                           std::string_view controller) {
     if (!root.is_system_root()) return std::nullopt;
-    for (const std::string_view mount_point : {kCgroupFsRoot, std::string_view("/sys/fs/cgroup/unified")}) {
+    for (const std::string_view mount_point :
+         {kCgroupFsRoot, std::string_view("/sys/fs/cgroup/unified")}) {
         const std::string point(mount_point);
         if (!has_magic(point.c_str(), CGROUP2_SUPER_MAGIC)) continue;
         if (!unified_offers(root, point, controller)) return std::nullopt;

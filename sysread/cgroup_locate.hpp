@@ -33,13 +33,13 @@ struct CgroupLocation {
 
 // Reads and parses /proc/self/mountinfo at most once, on first use.
 class CgroupMountTable {
-public:
+  public:
     CgroupMountTable(const Root& root, std::string mountinfo_path = "/proc/self/mountinfo")
         : root_(root), mountinfo_path_(std::move(mountinfo_path)) {}
     const std::vector<CgroupMount>& mounts();
     bool loaded() const { return loaded_; }
 
-private:
+  private:
     const Root& root_;
     std::string mountinfo_path_;
     std::vector<CgroupMount> mounts_;

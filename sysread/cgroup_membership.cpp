@@ -32,8 +32,8 @@ MembershipParse parse_cgroup_membership(std::string_view text) {
             second == std::string_view::npos ? std::string_view{} : line->substr(second + 1);
         if (second == std::string_view::npos || path.empty() || path.front() != '/') {
             return {std::nullopt,
-                    {"line " + std::to_string(line_number), "not 'id:controllers:/path': " +
-                                                                quote_excerpt(*line)}};
+                    {"line " + std::to_string(line_number),
+                     "not 'id:controllers:/path': " + quote_excerpt(*line)}};
         }
         const std::string_view id = line->substr(0, first);
         const std::string_view controllers = line->substr(first + 1, second - first - 1);

@@ -8,9 +8,13 @@
 namespace spawngate {
 namespace {
 
-bool is_missing(int error) { return error == ENOENT || error == ENOTDIR || error == ESRCH; }
+bool is_missing(int error) {
+    return error == ENOENT || error == ENOTDIR || error == ESRCH;
+}
 
-ReadStatus status_for(int error) { return is_missing(error) ? ReadStatus::Missing : ReadStatus::Failed; }
+ReadStatus status_for(int error) {
+    return is_missing(error) ? ReadStatus::Missing : ReadStatus::Failed;
+}
 
 // read(2) that retries EINTR.
 ssize_t read_some(int fd, char* out, std::size_t size) {
@@ -66,10 +70,14 @@ LineCount count_lines(const Root& root, std::string_view absolute) {
 
 const char* describe(ReadStatus status, int error) {
     switch (status) {
-        case ReadStatus::Ok: return "ok";
-        case ReadStatus::Truncated: return "larger than expected";
-        case ReadStatus::Missing: return "missing";
-        case ReadStatus::Failed: return error ? std::strerror(error) : "unreadable";
+        case ReadStatus::Ok:
+            return "ok";
+        case ReadStatus::Truncated:
+            return "larger than expected";
+        case ReadStatus::Missing:
+            return "missing";
+        case ReadStatus::Failed:
+            return error ? std::strerror(error) : "unreadable";
     }
     return "unreadable";
 }

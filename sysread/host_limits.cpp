@@ -50,7 +50,8 @@ std::optional<std::uint64_t> parse_loadavg_tasks(std::string_view text) {
     const auto space = text.find(' ');
     if (slash == std::string_view::npos || (space != std::string_view::npos && space < slash))
         return std::nullopt;
-    return parse_u64(text.substr(slash + 1, space == std::string_view::npos ? space : space - slash - 1));
+    return parse_u64(
+        text.substr(slash + 1, space == std::string_view::npos ? space : space - slash - 1));
 }
 
 std::uint64_t count_user_tasks(const Root& root, unsigned uid) {
@@ -62,7 +63,7 @@ std::uint64_t count_user_tasks(const Root& root, unsigned uid) {
     while (const dirent* entry = ::readdir(dir)) {
         if (!all_digits(entry->d_name)) continue;
         task_dir = proc + "/" + entry->d_name + "/task";
-        struct stat info{};
+        struct stat info {};
         if (::stat(task_dir.c_str(), &info) != 0 || info.st_uid != uid) continue;
         tasks += info.st_nlink > 2 ? info.st_nlink - 2 : 1;
     }
@@ -77,16 +78,18 @@ HostLimits read_host_limits(const Root& root) {
     const ReadResult loadavg = read_file(root, "/proc/loadavg", buffer);
     if (loadavg.ok()) tasks = parse_loadavg_tasks(loadavg.text);
     if (!tasks) {
-        host.problems.push_back({"/proc/loadavg", loadavg.ok() ? "no running/total task field"
-                                                               : describe(loadavg.status, loadavg.error)});
+        host.problems.push_back({"/proc/loadavg", loadavg.ok()
+                                                      ? "no running/total task field"
+                                                      : describe(loadavg.status, loadavg.error)});
     }
     const auto pid_max = read_number(root, "/proc/sys/kernel/pid_max", host);
     const auto threads_max = read_number(root, "/proc/sys/kernel/threads-max", host);
     if (tasks && pid_max) host.limits.push_back({"kernel.pid_max", *tasks, *pid_max});
     if (tasks && threads_max) host.limits.push_back({"kernel.threads-max", *tasks, *threads_max});
 
-    struct rlimit nproc{};
-    if (::geteuid() != 0 && ::getrlimit(RLIMIT_NPROC, &nproc) == 0 && nproc.rlim_cur != RLIM_INFINITY)
+    struct rlimit nproc {};
+    if (::geteuid() != 0 && ::getrlimit(RLIMIT_NPROC, &nproc) == 0 &&
+        nproc.rlim_cur != RLIM_INFINITY)
         host.limits.push_back({"RLIMIT_NPROC", count_user_tasks(root, ::getuid()), nproc.rlim_cur});
     return host;
 }

@@ -7,7 +7,9 @@
 namespace spawngate {
 namespace {
 
-bool is_octal(char c) { return c >= '0' && c <= '7'; }
+bool is_octal(char c) {
+    return c >= '0' && c <= '7';
+}
 
 // Splits on single spaces (mountinfo escapes spaces inside fields).
 std::string_view next_field(std::string_view& rest) {

@@ -32,7 +32,8 @@ PidsBudget read_pids_budget(const Root& root, const CgroupLocation& location) {
         }
         const auto limit = parse_limit(max_read.text);
         if (!limit) {
-            budget.problems.push_back({max_file, "not a number or 'max': " + quote_excerpt(max_read.text)});
+            budget.problems.push_back(
+                {max_file, "not a number or 'max': " + quote_excerpt(max_read.text)});
             continue;
         }
         if (!limit->unlimited) level.max = limit->value;

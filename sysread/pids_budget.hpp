@@ -14,8 +14,8 @@
 namespace spawngate {
 
 struct PidsLevel {
-    std::string cgroup;                 // the cgroup's path relative to the mount root
-    std::string directory;              // its directory below the root, for messages
+    std::string cgroup;                    // the cgroup's path relative to the mount root
+    std::string directory;                 // its directory below the root, for messages
     std::optional<std::uint64_t> current;  // tasks now; absent where the level has no limit files
     std::optional<std::uint64_t> max;      // nullopt: no limit at this level ("max" or no file)
 };

@@ -21,9 +21,9 @@ struct ProcStat {
     pid_t ppid = 0;
     pid_t pgrp = 0;
     pid_t session = 0;
-    unsigned flags = 0;                 // PF_* flags; PF_KTHREAD marks a kernel thread
-    std::uint64_t threads = 0;          // num_threads
-    std::uint64_t start_time_ticks = 0; // since boot, in clock ticks (sysconf(_SC_CLK_TCK))
+    unsigned flags = 0;                  // PF_* flags; PF_KTHREAD marks a kernel thread
+    std::uint64_t threads = 0;           // num_threads
+    std::uint64_t start_time_ticks = 0;  // since boot, in clock ticks (sysconf(_SC_CLK_TCK))
 
     bool is_kernel_thread() const { return (flags & 0x00200000u) != 0; }  // PF_KTHREAD
     bool is_zombie() const { return state == 'Z' || state == 'X'; }

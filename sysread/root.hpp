@@ -11,7 +11,7 @@
 namespace spawngate {
 
 class Root {
-public:
+  public:
     explicit Root(std::string path);
 
     // The root's own path as given ("/" in production).
@@ -27,7 +27,7 @@ public:
     bool join(std::string_view absolute, char* out, std::size_t out_size) const;
     std::string join(std::string_view absolute) const;
 
-private:
+  private:
     std::string path_;
     std::string_view prefix() const;  // "" for "/", else the path without a trailing slash
 };

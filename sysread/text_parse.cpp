@@ -4,7 +4,9 @@
 
 namespace spawngate {
 namespace {
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 }  // namespace
 
 std::string_view trim(std::string_view text) {
@@ -32,7 +34,8 @@ std::optional<LimitValue> parse_limit(std::string_view text) {
 
 std::optional<LimitValue> parse_memory_limit(std::string_view text) {
     auto limit = parse_limit(text);
-    if (limit && !limit->unlimited && limit->value >= kMemoryUnlimitedFloor) limit->unlimited = true;
+    if (limit && !limit->unlimited && limit->value >= kMemoryUnlimitedFloor)
+        limit->unlimited = true;
     return limit;
 }
 

@@ -92,7 +92,8 @@ int ask_gate(const BurstOptions& options, std::string& gate_stderr) {
         ::dup2(null_fd, 0);
         ::dup2(null_fd, 1);
         std::vector<char*> argv{const_cast<char*>(options.gate_path.c_str())};
-        for (const auto& arg : options.gate_arguments) argv.push_back(const_cast<char*>(arg.c_str()));
+        for (const auto& arg : options.gate_arguments)
+            argv.push_back(const_cast<char*>(arg.c_str()));
         argv.push_back(nullptr);
         char* empty_env[] = {nullptr};
         ::execve(argv[0], argv.data(), empty_env);
@@ -153,7 +154,8 @@ std::vector<AgentReport> Burst::launch(const integration::ScopedPidsCgroup& cgro
             const bool joined = join >= 0 && ::write(join, "0", 1) == 1;
             if (join >= 0) ::close(join);
             if (joined) {
-                if (!options.gate_path.empty()) report.gate_exit = ask_gate(options, report.gate_stderr);
+                if (!options.gate_path.empty())
+                    report.gate_exit = ask_gate(options, report.gate_stderr);
                 if (options.gate_path.empty() || report.gate_exit == 0) {
                     const AgentReport grown = grow_agent(options.tasks_per_agent);
                     report.launched = true;

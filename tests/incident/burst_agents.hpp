@@ -12,10 +12,10 @@
 namespace spawngate::incident {
 
 struct AgentReport {
-    bool launched = false;      // the gate admitted it (or no gate was asked)
-    int tasks_created = 0;      // tasks it holds, itself included
-    int fork_failures = 0;      // fork/clone attempts the kernel refused
-    std::string gate_stderr;    // what the gate said, when it was asked
+    bool launched = false;    // the gate admitted it (or no gate was asked)
+    int tasks_created = 0;    // tasks it holds, itself included
+    int fork_failures = 0;    // fork/clone attempts the kernel refused
+    std::string gate_stderr;  // what the gate said, when it was asked
     int gate_exit = -1;
 };
 
@@ -32,7 +32,7 @@ struct BurstOptions {
 // until every agent has reported, and returns the reports. The agents keep running (holding
 // their tasks) until `stop_all` or the destructor.
 class Burst {
-public:
+  public:
     Burst() = default;
     ~Burst() { stop_all(); }
     Burst(const Burst&) = delete;
@@ -42,7 +42,7 @@ public:
                                     const BurstOptions& options);
     void stop_all();
 
-private:
+  private:
     std::vector<int> launchers_;
 };
 

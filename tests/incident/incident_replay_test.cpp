@@ -38,7 +38,7 @@ std::optional<std::uint64_t> refused_forks(const ScopedPidsCgroup& cgroup) {
 }
 
 class IncidentReplay : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         if (const std::string why = integration::pids_cgroups_unavailable(); !why.empty())
             GTEST_SKIP() << "needs a writable pids cgroup hierarchy: " << why;
@@ -49,7 +49,8 @@ protected:
         // Long-lived tasks: processes of 10 threads each, as deploy tools and agents hold.
         for (int i = 0; i < kLongLivedTasks / 10; ++i)
             ASSERT_EQ(long_lived_.add_thread_holder(*container_, 10), "");
-        ASSERT_EQ(container_->wait_for_pids_current(kLongLivedTasks), std::optional<std::uint64_t>(kLongLivedTasks));
+        ASSERT_EQ(container_->wait_for_pids_current(kLongLivedTasks),
+                  std::optional<std::uint64_t>(kLongLivedTasks));
         char state_dir[] = "/tmp/spawngate-incident-state-XXXXXX";
         ASSERT_NE(::mkdtemp(state_dir), nullptr);
         state_dir_ = state_dir;
@@ -72,9 +73,15 @@ protected:
         options.agents = kAgents;
         options.tasks_per_agent = kTasksPerAgent;
         options.gate_path = SPAWNGATE_PATH;
-        options.gate_arguments = {"--cost", std::to_string(kTasksPerAgent), "--reserve",
-                                  "--state-dir", state_dir_, "--config", state_dir_ + "/spawngate.toml",
-                                  "--reaper-heartbeat", state_dir_ + "/no-heartbeat"};
+        options.gate_arguments = {"--cost",
+                                  std::to_string(kTasksPerAgent),
+                                  "--reserve",
+                                  "--state-dir",
+                                  state_dir_,
+                                  "--config",
+                                  state_dir_ + "/spawngate.toml",
+                                  "--reaper-heartbeat",
+                                  state_dir_ + "/no-heartbeat"};
         return options;
     }
 
@@ -100,9 +107,10 @@ TEST_F(IncidentReplay, WithoutTheGateTheBurstOvershootsAndForksFail) {
     const std::uint64_t refused_by_kernel = *refused_forks(*container_) - *refused_before;
     EXPECT_GT(refused_by_kernel, 0u)
         << "the kernel's own count of refused forks (pids.events max) must rise";
-    std::printf("replay without the gate: %d agents launched, %d task creations failed, "
-                "pids.events max +%llu\n",
-                kAgents, failures, static_cast<unsigned long long>(refused_by_kernel));
+    std::printf(
+        "replay without the gate: %d agents launched, %d task creations failed, "
+        "pids.events max +%llu\n",
+        kAgents, failures, static_cast<unsigned long long>(refused_by_kernel));
 }
 
 TEST_F(IncidentReplay, WithTheGateOnTheLaunchPathNoForkFailsAndTheRestAreRefused) {
@@ -122,7 +130,8 @@ TEST_F(IncidentReplay, WithTheGateOnTheLaunchPathNoForkFailsAndTheRestAreRefused
             ++refused;
             EXPECT_EQ(report.gate_exit, 2) << report.gate_stderr;
             EXPECT_NE(report.gate_stderr.find("blocked"), std::string::npos) << report.gate_stderr;
-            EXPECT_NE(report.gate_stderr.find("what to do"), std::string::npos) << report.gate_stderr;
+            EXPECT_NE(report.gate_stderr.find("what to do"), std::string::npos)
+                << report.gate_stderr;
             // A refusal inside the burst counts what earlier launches reserved, until their
             // tasks appear in pids.current and take the reservation's place.
             if (report.gate_stderr.find("reserved") != std::string::npos) ++refused_on_reservations;
@@ -135,11 +144,12 @@ TEST_F(IncidentReplay, WithTheGateOnTheLaunchPathNoForkFailsAndTheRestAreRefused
     const auto current = container_->pids_current();
     ASSERT_TRUE(current);
     EXPECT_LT(*current, static_cast<std::uint64_t>(kContainerLimit));
-    std::printf("replay with the gate: %d admitted, %d refused with guidance, %d task creations "
-                "failed, pids.events max +0, pids.current %llu of %lld (%d refusals counted "
-                "reservations not yet visible)\n",
-                launched, refused, failures, static_cast<unsigned long long>(*current),
-                static_cast<long long>(kContainerLimit), refused_on_reservations);
+    std::printf(
+        "replay with the gate: %d admitted, %d refused with guidance, %d task creations "
+        "failed, pids.events max +0, pids.current %llu of %lld (%d refusals counted "
+        "reservations not yet visible)\n",
+        launched, refused, failures, static_cast<unsigned long long>(*current),
+        static_cast<long long>(kContainerLimit), refused_on_reservations);
 }
 
 }  // namespace

@@ -10,7 +10,8 @@ namespace spawngate::testkit {
 namespace {
 
 std::string make_temporary_directory() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "spawngate-fixture-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "spawngate-fixture-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
     return pattern;
 }
@@ -24,7 +25,9 @@ FixtureTree::~FixtureTree() {
     std::filesystem::remove_all(root_.path(), ignored);
 }
 
-std::string FixtureTree::path_of(std::string_view absolute) const { return root_.join(absolute); }
+std::string FixtureTree::path_of(std::string_view absolute) const {
+    return root_.join(absolute);
+}
 
 void FixtureTree::make_directory(std::string_view absolute) const {
     std::filesystem::create_directories(path_of(absolute));

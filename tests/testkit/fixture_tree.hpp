@@ -10,7 +10,7 @@
 namespace spawngate::testkit {
 
 class FixtureTree {
-public:
+  public:
     FixtureTree();
     ~FixtureTree();
     FixtureTree(const FixtureTree&) = delete;
@@ -26,7 +26,7 @@ public:
     const Root& root() const { return root_; }
     const std::string& path() const { return root_.path(); }
 
-private:
+  private:
     Root root_;
 };
 
