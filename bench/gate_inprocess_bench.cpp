@@ -156,7 +156,8 @@ Located locate_self(const spawngate::Root& root) {
 struct TemporaryStateDir {
     std::string path;
     TemporaryStateDir() {
-        char pattern[] = "/tmp/spawngate-bench-XXXXXX";
+        // tmpfs, like /run/spawngate in production: a disk-backed /tmp would time the journal.
+        char pattern[] = "/dev/shm/spawngate-bench-XXXXXX";
         if (::mkdtemp(pattern)) path = pattern;
     }
     ~TemporaryStateDir() {

@@ -6,7 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
-#include <random>
+#include <ctime>
 
 namespace spawngate {
 namespace {
@@ -69,8 +69,13 @@ StateDir open_state_dir(std::string_view path, bool create) {
 
 Problem write_file_atomically(const StateDir& dir, std::string_view name, std::string_view content,
                               mode_t mode) {
-    std::random_device random;
-    const std::string temporary = "." + std::string(name) + ".tmp." + std::to_string(random());
+    // Unique per process and call; O_EXCL below refuses any leftover of the same name. (Not
+    // std::random_device: it probes the CPU with cpuid, a costly trap in a VM, on every call.)
+    static unsigned calls = 0;
+    timespec now{};
+    ::clock_gettime(CLOCK_MONOTONIC, &now);
+    const std::string temporary = "." + std::string(name) + ".tmp." + std::to_string(::getpid()) +
+                                  "." + std::to_string(now.tv_nsec) + "." + std::to_string(++calls);
     const UniqueFd fd{::openat(dir.fd.get(), temporary.c_str(),
                                O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)};
     const std::string where = dir.path + "/" + std::string(name);
