@@ -1,6 +1,6 @@
 #include "cgroup_processes.hpp"
 
-#include <filesystem>
+#include <dirent.h>
 
 #include "file_read.hpp"
 #include "text_parse.hpp"
@@ -9,13 +9,19 @@ namespace spawngate {
 
 std::optional<std::vector<pid_t>> cgroup_subtree_processes(const Root& root,
                                                            const std::string& directory) {
+    // Breadth-first over the cgroup directories; a child cgroup removed mid-walk is skipped
+    // rather than ending the walk (std::filesystem's iterator stops at the first error, which
+    // would undercount silently).
     std::vector<std::string> directories{directory};
-    const std::string host_dir = root.join(directory);
-    std::error_code error;
-    for (auto it = std::filesystem::recursive_directory_iterator(host_dir, error);
-         !error && it != std::filesystem::recursive_directory_iterator(); it.increment(error)) {
-        if (it->is_directory(error))
-            directories.push_back(directory + it->path().string().substr(host_dir.size()));
+    for (std::size_t next = 0; next < directories.size(); ++next) {
+        DIR* listing = ::opendir(root.join(directories[next]).c_str());
+        if (!listing) continue;
+        while (const dirent* entry = ::readdir(listing)) {
+            const std::string_view name = entry->d_name;
+            if (entry->d_type != DT_DIR || name == "." || name == "..") continue;
+            directories.push_back(directories[next] + "/" + std::string(name));
+        }
+        ::closedir(listing);
     }
     std::vector<pid_t> pids;
     std::vector<char> buffer(1 << 20);  // cgroup.procs of a busy cgroup: one pid per line
