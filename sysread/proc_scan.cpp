@@ -43,7 +43,9 @@ ssize_t read_pid_file(int proc_fd, pid_t pid, const char* file, std::span<char> 
     auto [end, error] = std::to_chars(name, name + 20, pid);
     if (error != std::errc{}) return -1;
     *end++ = '/';
-    std::strcpy(end, file);
+    const std::size_t length = std::strlen(file);
+    if (length + 1 > static_cast<std::size_t>(name + sizeof name - end)) return -1;
+    std::memcpy(end, file, length + 1);
     const UniqueFd fd{::openat(proc_fd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY)};
     if (!fd) return -1;
     // Both files are one short seq_file record: a read that does not fill the buffer has the
