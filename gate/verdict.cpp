@@ -59,7 +59,7 @@ Verdict decide(const Measurement& m, const GateSettings& settings) {
         }
     }
     // Host limits apply only where no cgroup level carries a limit of its own.
-    if (m.pids_levels.empty() || !m.has_cgroup_pids_limit()) {
+    if (!m.has_cgroup_pids_limit()) {
         for (const auto& host : m.host_limits)
             pids.push_back({JudgedLimit::Kind::Host,
                             host.name,

@@ -21,8 +21,8 @@
 
 #include "burst_agents.hpp"
 #include "child_processes.hpp"
-#include "file_read.hpp"
 #include "marked_processes.hpp"
+#include "pids_budget.hpp"
 #include "scoped_pids_cgroup.hpp"
 #include "scoped_temp_dir.hpp"
 #include "text_parse.hpp"
@@ -46,10 +46,7 @@ constexpr auto kStaleAfter = std::chrono::milliseconds(1300);
 
 // The "max" counter of pids.events: forks refused at this cgroup's limit since it was created.
 std::optional<std::uint64_t> refused_forks(const ScopedPidsCgroup& cgroup) {
-    char buffer[256];
-    const ReadResult read = read_file(Root{"/"}, cgroup.directory() + "/pids.events", buffer);
-    if (!read.ok()) return std::nullopt;
-    return flat_keyed_value(read.text, "max");
+    return read_pids_history(Root{"/"}, cgroup.directory()).max_events;
 }
 
 // The first percentage on the gate's line that starts with `prefix`, e.g. "88.5%"; "?" if none.

@@ -14,7 +14,7 @@
 
 #include "burst_agents.hpp"
 #include "child_processes.hpp"
-#include "file_read.hpp"
+#include "pids_budget.hpp"
 #include "scoped_pids_cgroup.hpp"
 #include "text_parse.hpp"
 
@@ -31,10 +31,7 @@ constexpr int kTasksPerAgent = 25;
 
 // The "max" counter of pids.events: forks refused at this cgroup's limit since it was created.
 std::optional<std::uint64_t> refused_forks(const ScopedPidsCgroup& cgroup) {
-    char buffer[256];
-    const ReadResult read = read_file(Root{"/"}, cgroup.directory() + "/pids.events", buffer);
-    if (!read.ok()) return std::nullopt;
-    return flat_keyed_value(read.text, "max");
+    return read_pids_history(Root{"/"}, cgroup.directory()).max_events;
 }
 
 class IncidentReplay : public ::testing::Test {
