@@ -1,6 +1,7 @@
 #include "command_line.hpp"
 
 #include "config_file.hpp"
+#include "hot_path.hpp"
 
 namespace spawngate {
 namespace {
@@ -19,7 +20,7 @@ CommandLineParse usage(std::string message) {
 
 }  // namespace
 
-CommandLineParse parse_command_line(int argc, const char* const* argv) {
+SPAWNGATE_HOT_PATH CommandLineParse parse_command_line(int argc, const char* const* argv) {
     CommandLine line;
     int index = 1;
     if (index < argc) {
@@ -94,7 +95,8 @@ CommandLineParse parse_command_line(int argc, const char* const* argv) {
     return {std::move(line), {}};
 }
 
-SettingsLoad load_settings(const CommandLine& line, EnvironmentLookup environment) {
+SPAWNGATE_HOT_PATH SettingsLoad load_settings(const CommandLine& line,
+                                              EnvironmentLookup environment) {
     GateSettings settings;
     auto fail = [](const std::string& where, std::string_view value, const std::string& why) {
         return SettingsLoad{std::nullopt, {where + " = '" + std::string(value) + "': " + why}};

@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "auto_reap.hpp"
+#include "hot_path.hpp"
 #include "reservation_store.hpp"
 #include "transcript_tail.hpp"
 #include "worker_count.hpp"
@@ -25,7 +26,7 @@ void refresh_caller_count(const Root& root, Measurement& measurement) {
 
 }  // namespace
 
-std::string state_directory(const GateSettings& settings) {
+SPAWNGATE_HOT_PATH std::string state_directory(const GateSettings& settings) {
     if (!settings.state_dir.empty()) return settings.state_dir;
     if (::geteuid() == 0) return "/run/spawngate";
     if (const char* runtime = std::getenv("XDG_RUNTIME_DIR"); runtime && *runtime == '/')
@@ -33,7 +34,7 @@ std::string state_directory(const GateSettings& settings) {
     return "/tmp/spawngate-" + std::to_string(::geteuid());
 }
 
-MeasureOptions gate_measure_options(const GateSettings& settings) {
+SPAWNGATE_HOT_PATH MeasureOptions gate_measure_options(const GateSettings& settings) {
     MeasureOptions options;
     options.reaper_heartbeat = settings.reaper_heartbeat;
     // --json reports the counts; a plain check or a hook reads only what can change the verdict.
@@ -42,8 +43,9 @@ MeasureOptions gate_measure_options(const GateSettings& settings) {
     return options;
 }
 
-std::vector<Problem> count_live_reservations(const GateSettings& settings, const Root& root,
-                                             Measurement& measurement) {
+SPAWNGATE_HOT_PATH std::vector<Problem> count_live_reservations(const GateSettings& settings,
+                                                                const Root& root,
+                                                                Measurement& measurement) {
     const std::string directory = state_directory(settings);
     const std::optional<std::string> name = ledger_name(root, measurement.pids_location);
     if (!name) return {{"reservations", "the caller's cgroup directory cannot be identified"}};
@@ -55,7 +57,8 @@ std::vector<Problem> count_live_reservations(const GateSettings& settings, const
 
 namespace {
 
-GateOutcome judge_once(const GateSettings& settings, const LaunchContext& launch) {
+SPAWNGATE_HOT_PATH GateOutcome judge_once(const GateSettings& settings,
+                                          const LaunchContext& launch) {
     GateOutcome out;
     const Root root(settings.root);
     out.measurement = measure(root, gate_measure_options(settings));
@@ -123,7 +126,8 @@ bool reaping_can_help(const Verdict& verdict) {
 
 }  // namespace
 
-GateOutcome judge_launch(const GateSettings& settings, const LaunchContext& launch) {
+SPAWNGATE_HOT_PATH GateOutcome judge_launch(const GateSettings& settings,
+                                            const LaunchContext& launch) {
     GateOutcome out = judge_once(settings, launch);
     if (!settings.auto_reap || out.verdict.level != Level::Block || !reaping_can_help(out.verdict))
         return out;

@@ -10,6 +10,7 @@
 #include "gate_run.hpp"
 #include "help_text.hpp"
 #include "hook_run.hpp"
+#include "hot_path.hpp"
 #include "measurement.hpp"
 #include "status_report.hpp"
 #include "verdict.hpp"
@@ -19,7 +20,7 @@ namespace {
 
 using namespace spawngate;
 
-void write_all(int fd, std::string_view text) {
+SPAWNGATE_HOT_PATH void write_all(int fd, std::string_view text) {
     while (!text.empty()) {
         const ssize_t wrote = ::write(fd, text.data(), text.size());
         if (wrote < 0 && errno == EINTR) continue;
@@ -33,7 +34,7 @@ int usage_error(const std::string& message) {
     return kExitUsage;
 }
 
-int run_check(const GateSettings& settings) {
+SPAWNGATE_HOT_PATH int run_check(const GateSettings& settings) {
     const GateOutcome outcome = judge_launch(settings);
     const Verdict& verdict = outcome.verdict;
     const Measurement& measurement = outcome.measurement;
@@ -48,7 +49,7 @@ int run_check(const GateSettings& settings) {
     return verdict.level == Level::Block ? kExitBlock : kExitAllow;
 }
 
-int run(int argc, char** argv) {
+SPAWNGATE_HOT_PATH int run(int argc, char** argv) {
     const CommandLineParse parsed = parse_command_line(argc, argv);
     if (!parsed.command_line) return usage_error(parsed.error.message);
     const CommandLine& line = *parsed.command_line;

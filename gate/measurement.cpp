@@ -7,23 +7,24 @@
 
 #include "cgroup_membership.hpp"
 #include "file_read.hpp"
+#include "hot_path.hpp"
 
 namespace spawngate {
 
-bool Measurement::has_cgroup_pids_limit() const {
+SPAWNGATE_HOT_PATH bool Measurement::has_cgroup_pids_limit() const {
     for (const auto& level : pids_levels)
         if (level.max) return true;
     return false;
 }
 
-std::optional<std::uint64_t> Measurement::caller_tasks() const {
+SPAWNGATE_HOT_PATH std::optional<std::uint64_t> Measurement::caller_tasks() const {
     if (!pids_levels.empty() && pids_levels.front().current) return pids_levels.front().current;
     for (const auto& host : host_limits)
         if (host.name == "kernel.threads-max") return host.current;
     return std::nullopt;
 }
 
-Measurement measure(const Root& root, const MeasureOptions& options) {
+SPAWNGATE_HOT_PATH Measurement measure(const Root& root, const MeasureOptions& options) {
     Measurement m;
     std::array<char, 4096> buffer;  // not zeroed: only what read() fills is used
     const ReadResult cgroup_file = read_file(root, "/proc/self/cgroup", buffer);
@@ -43,7 +44,7 @@ Measurement measure(const Root& root, const MeasureOptions& options) {
 
     if (membership) {
         CgroupMountTable mounts(root);
-        LocateResult pids = locate_controller(root, *membership, "pids", mounts);
+        LocateResult pids = locate_controller(root, *membership, "pids", mounts, "pids.max");
         if (pids.location) {
             PidsBudget budget = read_pids_budget(root, *pids.location);
             m.pids_levels = std::move(budget.levels);
@@ -53,7 +54,9 @@ Measurement measure(const Root& root, const MeasureOptions& options) {
         } else {
             m.pids_unavailable = std::move(pids.why_not);
         }
-        LocateResult memory = locate_controller(root, *membership, "memory", mounts);
+        LocateResult memory = locate_controller(
+            root, *membership, "memory", mounts,
+            membership->v1_for("memory") ? "memory.limit_in_bytes" : "memory.max");
         if (memory.location) {
             MemoryBudget budget =
                 read_memory_budget(root, *memory.location, options.memory_usage_of_caller);

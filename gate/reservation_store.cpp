@@ -38,9 +38,9 @@ std::uint64_t boottime_ms() {
 std::optional<std::string> ledger_name(const Root& root,
                                        const std::optional<CgroupLocation>& pids) {
     if (!pids) return std::string("ledger-host");
-    if (pids->directory_inode != 0)
-        return "ledger-" + std::to_string(pids->directory_device) + "-" +
-               std::to_string(pids->directory_inode);
+    if (pids->identity_inode != 0)
+        return "ledger-" + std::to_string(pids->identity_device) + "-" +
+               std::to_string(pids->identity_inode);
     struct stat info {};
     if (::stat(root.join(pids->directory()).c_str(), &info) != 0) return std::nullopt;
     return "ledger-" + std::to_string(info.st_dev) + "-" + std::to_string(info.st_ino);

@@ -3,6 +3,7 @@
 #include <array>
 #include <charconv>
 
+#include "hot_path.hpp"
 #include "pattern.hpp"
 #include "text_parse.hpp"
 
@@ -211,7 +212,7 @@ const std::array kTable{
 
 }  // namespace
 
-std::span<const SettingSpec> setting_table() {
+SPAWNGATE_HOT_PATH std::span<const SettingSpec> setting_table() {
     return kTable;
 }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "hot_path.hpp"
+
 namespace spawngate {
 namespace {
 
@@ -34,7 +36,7 @@ const char* level_name(Level level) {
     return "allow";
 }
 
-Verdict decide(const Measurement& m, const GateSettings& settings) {
+SPAWNGATE_HOT_PATH Verdict decide(const Measurement& m, const GateSettings& settings) {
     const Thresholds& t = settings.thresholds;
     Verdict verdict;
     verdict.problems = m.problems;

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "hot_path.hpp"
 #include "json_writer.hpp"
 
 namespace spawngate {
@@ -117,7 +118,7 @@ std::string describe_limit(const JudgedLimit& limit) {
            format_percent(limit.ratio());
 }
 
-std::string warning_line(const Verdict& verdict, const GateSettings& settings) {
+SPAWNGATE_HOT_PATH std::string warning_line(const Verdict& verdict, const GateSettings& settings) {
     if (verdict.level != Level::Warn) return {};
     std::string text;
     const JudgedLimit* limit = deciding_limit(verdict);
@@ -201,8 +202,9 @@ std::string block_guidance(const Verdict& verdict, const GateSettings& settings)
     return text;
 }
 
-std::string measurement_note(const Verdict& verdict, const Measurement& measurement,
-                             const GateSettings& settings) {
+SPAWNGATE_HOT_PATH std::string measurement_note(const Verdict& verdict,
+                                                const Measurement& measurement,
+                                                const GateSettings& settings) {
     const char* consequence =
         settings.fail_closed ? "blocking (--fail-closed)" : "allowing (--fail-closed would block)";
     if (verdict.unmeasured) {
@@ -225,7 +227,7 @@ std::string measurement_note(const Verdict& verdict, const Measurement& measurem
     return {};
 }
 
-std::string notes_text(const std::vector<Problem>& notes) {
+SPAWNGATE_HOT_PATH std::string notes_text(const std::vector<Problem>& notes) {
     std::string text;
     for (const auto& note : notes) text += "spawngate: note: " + note.text() + "\n";
     return text;

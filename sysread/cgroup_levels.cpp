@@ -1,8 +1,10 @@
 #include "cgroup_levels.hpp"
 
+#include "hot_path.hpp"
+
 namespace spawngate {
 
-std::vector<std::string> cgroup_ancestry(std::string_view path) {
+SPAWNGATE_HOT_PATH std::vector<std::string> cgroup_ancestry(std::string_view path) {
     std::vector<std::string> levels;
     while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
     while (!path.empty() && path != "/") {

@@ -3,10 +3,13 @@
 #include <linux/magic.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <unistd.h>
 
 #include <array>
+#include <cstring>
 
 #include "file_read.hpp"
+#include "hot_path.hpp"
 #include "text_parse.hpp"
 
 namespace spawngate {
@@ -24,8 +27,37 @@ bool directory_exists(const Root& root, CgroupLocation& location) {
     struct stat info {};
     if (::stat(root.join(location.directory()).c_str(), &info) != 0 || !S_ISDIR(info.st_mode))
         return false;
-    location.directory_device = info.st_dev;
-    location.directory_inode = info.st_ino;
+    location.identity_device = info.st_dev;
+    location.identity_inode = info.st_ino;
+    return true;
+}
+
+// True when `location`'s directory holds `limit_file` on a filesystem with `magic`: the file
+// exists only in a hierarchy of that controller, so this one open both proves the location and
+// reads the caller level's limit. fstatfs and fstat on the open file cost no path walk.
+SPAWNGATE_HOT_PATH bool limit_file_opens(const Root& root, CgroupLocation& location,
+                                         std::string_view limit_file, long magic) {
+    if (limit_file.empty() || location.path == "/") return false;  // the root has no limits
+    char file[512];
+    const std::string directory = location.directory();
+    if (directory.size() + 1 + limit_file.size() + 1 > sizeof file) return false;
+    std::memcpy(file, directory.data(), directory.size());
+    file[directory.size()] = '/';
+    std::memcpy(file + directory.size() + 1, limit_file.data(), limit_file.size());
+    file[directory.size() + 1 + limit_file.size()] = '\0';
+    const UniqueFd fd = root.open_read(file);
+    if (!fd) return false;
+    struct statfs filesystem {};
+    struct stat info {};
+    if (::fstatfs(fd.get(), &filesystem) != 0 || static_cast<long>(filesystem.f_type) != magic ||
+        ::fstat(fd.get(), &info) != 0)
+        return false;
+    char text[64];
+    const ssize_t got = ::read(fd.get(), text, sizeof text);
+    if (got <= 0) return false;  // let the budget reader meet the failure and report it
+    location.leaf_limit_text.assign(text, static_cast<std::size_t>(got));
+    location.identity_device = info.st_dev;
+    location.identity_inode = info.st_ino;
     return true;
 }
 
@@ -75,13 +107,19 @@ std::optional<CgroupLocation> best_mount(const Root& root, const std::vector<Cgr
     return best;
 }
 
-std::optional<CgroupLocation> standard_v1(const Root& root, const CgroupMembership::V1Line& line,
-                                          std::string_view controller) {
+SPAWNGATE_HOT_PATH std::optional<CgroupLocation> standard_v1(const Root& root,
+                                                             const CgroupMembership::V1Line& line,
+                                                             std::string_view controller,
+                                                             std::string_view limit_file) {
     if (!root.is_system_root()) return std::nullopt;
-    for (const std::string_view name : {std::string_view(line.controllers), controller}) {
+    const std::array<std::string_view, 2> names{line.controllers, controller};
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        const std::string_view name = names[i];
+        if (i > 0 && name == names[0]) break;  // "pids" is usually both
         const std::string mount_point = std::string(kCgroupFsRoot) + "/" + std::string(name);
-        if (!has_magic(mount_point.c_str(), CGROUP_SUPER_MAGIC)) continue;
         CgroupLocation location{false, mount_point, line.path};
+        if (limit_file_opens(root, location, limit_file, CGROUP_SUPER_MAGIC)) return location;
+        if (!has_magic(mount_point.c_str(), CGROUP_SUPER_MAGIC)) continue;
         // Without a cgroup namespace a container can see a host path that its mount does not
         // show; then only mountinfo knows the mount's root.
         if (directory_exists(root, location)) return location;
@@ -89,12 +127,17 @@ std::optional<CgroupLocation> standard_v1(const Root& root, const CgroupMembersh
     return std::nullopt;
 }
 
-std::optional<CgroupLocation> standard_v2(const Root& root, const std::string& path,
-                                          std::string_view controller) {
+SPAWNGATE_HOT_PATH std::optional<CgroupLocation> standard_v2(const Root& root,
+                                                             const std::string& path,
+                                                             std::string_view controller,
+                                                             std::string_view limit_file) {
     if (!root.is_system_root()) return std::nullopt;
     for (const std::string_view mount_point :
          {kCgroupFsRoot, std::string_view("/sys/fs/cgroup/unified")}) {
         const std::string point(mount_point);
+        CgroupLocation probed{true, point, path};
+        // A limit file at the caller's level also proves its parent enabled the controller.
+        if (limit_file_opens(root, probed, limit_file, CGROUP2_SUPER_MAGIC)) return probed;
         if (!has_magic(point.c_str(), CGROUP2_SUPER_MAGIC)) continue;
         if (!unified_offers(root, point, controller)) return std::nullopt;
         CgroupLocation location{true, point, path};
@@ -105,7 +148,7 @@ std::optional<CgroupLocation> standard_v2(const Root& root, const std::string& p
 
 }  // namespace
 
-std::string CgroupLocation::directory_of(std::string_view cgroup_path) const {
+SPAWNGATE_HOT_PATH std::string CgroupLocation::directory_of(std::string_view cgroup_path) const {
     std::string dir = mount_point;
     if (cgroup_path != "/") dir += cgroup_path;
     return dir;
@@ -129,10 +172,14 @@ const std::vector<CgroupMount>& CgroupMountTable::mounts() {
     return mounts_;
 }
 
-LocateResult locate_controller(const Root& root, const CgroupMembership& membership,
-                               std::string_view controller, CgroupMountTable& mounts) {
+SPAWNGATE_HOT_PATH LocateResult locate_controller(const Root& root,
+                                                  const CgroupMembership& membership,
+                                                  std::string_view controller,
+                                                  CgroupMountTable& mounts,
+                                                  std::string_view limit_file) {
     if (const auto* line = membership.v1_for(controller)) {
-        if (auto location = standard_v1(root, *line, controller)) return {std::move(location), {}};
+        if (auto location = standard_v1(root, *line, controller, limit_file))
+            return {std::move(location), {}};
         if (auto location = best_mount(root, mounts.mounts(), line->path, false, controller))
             return {std::move(location), {}};
         return {std::nullopt, "the cgroup v1 " + std::string(controller) + " hierarchy (" +
@@ -141,7 +188,7 @@ LocateResult locate_controller(const Root& root, const CgroupMembership& members
     if (!membership.unified)
         return {std::nullopt, "no cgroup v1 " + std::string(controller) +
                                   " hierarchy and no cgroup v2 membership"};
-    if (auto location = standard_v2(root, *membership.unified, controller))
+    if (auto location = standard_v2(root, *membership.unified, controller, limit_file))
         return {std::move(location), {}};
     if (auto location = best_mount(root, mounts.mounts(), *membership.unified, true, controller))
         return {std::move(location), {}};

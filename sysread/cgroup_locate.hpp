@@ -21,10 +21,14 @@ struct CgroupLocation {
     bool unified = false;     // cgroup2
     std::string mount_point;  // e.g. "/sys/fs/cgroup/pids"
     std::string path;         // the cgroup relative to the mount's root, "/" for the root itself
-    // The cgroup directory's identity (st_dev, st_ino) when locating already stat'ed it; 0 when
-    // not known. Keys the gate's reservation ledger without another stat.
-    unsigned long long directory_device = 0;
-    unsigned long long directory_inode = 0;
+    // What names this cgroup for as long as it exists (st_dev, st_ino): its limit file when
+    // locating opened that, else its directory; 0 when locating did not look. Keys the gate's
+    // reservation ledger without another syscall. (Which of the two is fixed for a given cgroup.)
+    unsigned long long identity_device = 0;
+    unsigned long long identity_inode = 0;
+    // The caller level's limit file (e.g. pids.max) as read while locating it, so the budget
+    // readers need not open it again; empty when locating did not read it.
+    std::string leaf_limit_text{};
 
     // The directory of `cgroup_path` (a path relative to the mount root) below the mount point.
     std::string directory_of(std::string_view cgroup_path) const;
@@ -51,8 +55,12 @@ struct LocateResult {
     std::string why_not;  // when there is no location: why, for the report
 };
 
-// Finds where `controller` is for a process with `membership`.
+// Finds where `controller` is for a process with `membership`. With `limit_file` (the file
+// every non-root cgroup of the controller has, e.g. "pids.max"), the standard mount points are
+// tried by opening that file at the caller's level: one open that proves the location, names
+// the cgroup and reads its limit, instead of a statfs and a stat before the first read.
 LocateResult locate_controller(const Root& root, const CgroupMembership& membership,
-                               std::string_view controller, CgroupMountTable& mounts);
+                               std::string_view controller, CgroupMountTable& mounts,
+                               std::string_view limit_file = {});
 
 }  // namespace spawngate

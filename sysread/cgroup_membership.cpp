@@ -1,10 +1,11 @@
 #include "cgroup_membership.hpp"
 
+#include "hot_path.hpp"
 #include "text_parse.hpp"
 
 namespace spawngate {
 
-bool comma_list_contains(std::string_view list, std::string_view item) {
+SPAWNGATE_HOT_PATH bool comma_list_contains(std::string_view list, std::string_view item) {
     while (!list.empty()) {
         const auto comma = list.find(',');
         if (list.substr(0, comma) == item) return true;
@@ -14,13 +15,14 @@ bool comma_list_contains(std::string_view list, std::string_view item) {
     return false;
 }
 
-const CgroupMembership::V1Line* CgroupMembership::v1_for(std::string_view controller) const {
+SPAWNGATE_HOT_PATH const CgroupMembership::V1Line* CgroupMembership::v1_for(
+    std::string_view controller) const {
     for (const auto& line : v1)
         if (comma_list_contains(line.controllers, controller)) return &line;
     return nullptr;
 }
 
-MembershipParse parse_cgroup_membership(std::string_view text) {
+SPAWNGATE_HOT_PATH MembershipParse parse_cgroup_membership(std::string_view text) {
     CgroupMembership membership;
     int line_number = 0;
     while (auto line = next_line(text)) {

@@ -5,6 +5,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "hot_path.hpp"
+
 namespace spawngate {
 namespace {
 
@@ -17,7 +19,7 @@ ReadStatus status_for(int error) {
 }
 
 // read(2) that retries EINTR.
-ssize_t read_some(int fd, char* out, std::size_t size) {
+SPAWNGATE_HOT_PATH ssize_t read_some(int fd, char* out, std::size_t size) {
     for (;;) {
         const ssize_t got = ::read(fd, out, size);
         if (got >= 0 || errno != EINTR) return got;
@@ -26,7 +28,8 @@ ssize_t read_some(int fd, char* out, std::size_t size) {
 
 }  // namespace
 
-ReadResult read_file(const Root& root, std::string_view absolute, std::span<char> buffer) {
+SPAWNGATE_HOT_PATH ReadResult read_file(const Root& root, std::string_view absolute,
+                                        std::span<char> buffer) {
     const UniqueFd fd = root.open_read(absolute);
     if (!fd) return {status_for(errno), errno, {}};
     std::size_t filled = 0;

@@ -4,6 +4,7 @@
 
 #include "cgroup_levels.hpp"
 #include "file_read.hpp"
+#include "hot_path.hpp"
 #include "text_parse.hpp"
 
 namespace spawngate {
@@ -15,13 +16,18 @@ Problem read_problem(const std::string& file, const ReadResult& read) {
 
 }  // namespace
 
-PidsBudget read_pids_budget(const Root& root, const CgroupLocation& location) {
+SPAWNGATE_HOT_PATH PidsBudget read_pids_budget(const Root& root, const CgroupLocation& location) {
     PidsBudget budget;
     std::array<char, 64> buffer;
+    bool caller_level = true;
     for (auto& cgroup : cgroup_ancestry(location.path)) {
         PidsLevel level{cgroup, location.directory_of(cgroup), std::nullopt, std::nullopt};
         const std::string max_file = level.directory + "/pids.max";
-        const ReadResult max_read = read_file(root, max_file, buffer);
+        const bool already_read = caller_level && !location.leaf_limit_text.empty();
+        caller_level = false;
+        const ReadResult max_read = already_read
+                                        ? ReadResult{ReadStatus::Ok, 0, location.leaf_limit_text}
+                                        : read_file(root, max_file, buffer);
         if (max_read.status == ReadStatus::Missing) {
             budget.levels.push_back(std::move(level));
             continue;

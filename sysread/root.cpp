@@ -5,17 +5,21 @@
 #include <cerrno>
 #include <cstring>
 
+#include "hot_path.hpp"
+
 namespace spawngate {
 
-Root::Root(std::string path) : path_(path.empty() ? std::string(1, '/') : std::move(path)) {}
+SPAWNGATE_HOT_PATH Root::Root(std::string path)
+    : path_(path.empty() ? std::string(1, '/') : std::move(path)) {}
 
-std::string_view Root::prefix() const {
+SPAWNGATE_HOT_PATH std::string_view Root::prefix() const {
     std::string_view p = path_;
     while (!p.empty() && p.back() == '/') p.remove_suffix(1);
     return p;
 }
 
-bool Root::join(std::string_view absolute, char* out, std::size_t out_size) const {
+SPAWNGATE_HOT_PATH bool Root::join(std::string_view absolute, char* out,
+                                   std::size_t out_size) const {
     const std::string_view head = prefix();
     const bool needs_slash = absolute.empty() || absolute.front() != '/';
     const std::size_t total = head.size() + (needs_slash ? 1 : 0) + absolute.size();
@@ -29,14 +33,14 @@ bool Root::join(std::string_view absolute, char* out, std::size_t out_size) cons
     return true;
 }
 
-std::string Root::join(std::string_view absolute) const {
+SPAWNGATE_HOT_PATH std::string Root::join(std::string_view absolute) const {
     std::string joined(prefix());
     if (absolute.empty() || absolute.front() != '/') joined += '/';
     joined += absolute;
     return joined;
 }
 
-UniqueFd Root::open_read(std::string_view absolute, int extra_flags) const {
+SPAWNGATE_HOT_PATH UniqueFd Root::open_read(std::string_view absolute, int extra_flags) const {
     const int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | extra_flags;
     // A small stack buffer covers every real cgroup path; a bigger one would only push the
     // stack onto fresh pages (a page fault each) in a process that lives for a millisecond.

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "hot_path.hpp"
+
 namespace spawngate {
 namespace {
 bool is_space(char c) {
@@ -9,13 +11,13 @@ bool is_space(char c) {
 }
 }  // namespace
 
-std::string_view trim(std::string_view text) {
+SPAWNGATE_HOT_PATH std::string_view trim(std::string_view text) {
     while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
     while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
     return text;
 }
 
-std::optional<std::uint64_t> parse_u64(std::string_view text) {
+SPAWNGATE_HOT_PATH std::optional<std::uint64_t> parse_u64(std::string_view text) {
     text = trim(text);
     if (text.empty() || text.front() < '0' || text.front() > '9') return std::nullopt;
     std::uint64_t value = 0;
@@ -24,7 +26,7 @@ std::optional<std::uint64_t> parse_u64(std::string_view text) {
     return value;
 }
 
-std::optional<LimitValue> parse_limit(std::string_view text) {
+SPAWNGATE_HOT_PATH std::optional<LimitValue> parse_limit(std::string_view text) {
     text = trim(text);
     if (text == "max") return LimitValue{true, 0};
     const auto value = parse_u64(text);
@@ -32,14 +34,14 @@ std::optional<LimitValue> parse_limit(std::string_view text) {
     return LimitValue{false, *value};
 }
 
-std::optional<LimitValue> parse_memory_limit(std::string_view text) {
+SPAWNGATE_HOT_PATH std::optional<LimitValue> parse_memory_limit(std::string_view text) {
     auto limit = parse_limit(text);
     if (limit && !limit->unlimited && limit->value >= kMemoryUnlimitedFloor)
         limit->unlimited = true;
     return limit;
 }
 
-std::optional<std::string_view> next_line(std::string_view& rest) {
+SPAWNGATE_HOT_PATH std::optional<std::string_view> next_line(std::string_view& rest) {
     if (rest.empty()) return std::nullopt;
     const auto newline = rest.find('\n');
     const std::string_view line = rest.substr(0, newline);

@@ -200,6 +200,48 @@ TEST(MemoryBudget, LimitWithoutMemoryStatIsAProblem) {
     EXPECT_EQ(budget.problems[0].where, "/sys/fs/cgroup/a/memory.stat");
 }
 
+CgroupLocation v1_memory_location(std::string path) {
+    return {false, "/sys/fs/cgroup/memory", std::move(path)};
+}
+
+TEST(MemoryBudget, V1HierarchyRootIsNeverALimitEvenIfItsFileSaysOne) {
+    // v1 refuses a limit on a hierarchy's root; a value there would be a fixture's or a
+    // kernel's oddity, and the walk answers the root from release_agent without reading it.
+    FixtureTree tree;
+    tree.write("/sys/fs/cgroup/memory/release_agent", "");
+    tree.write("/sys/fs/cgroup/memory/memory.limit_in_bytes", "1000\n");
+    tree.write("/sys/fs/cgroup/memory/a/memory.limit_in_bytes", "9223372036854771712\n");
+    const MemoryBudget budget = read_memory_budget(tree.root(), v1_memory_location("/a"));
+    EXPECT_TRUE(budget.problems.empty());
+    ASSERT_EQ(budget.levels.size(), 2u);
+    EXPECT_FALSE(budget.levels[1].limit_bytes);
+}
+
+TEST(MemoryBudget, V1NamespacedTopLevelWithoutReleaseAgentIsRead) {
+    // A cgroup namespace or bind mount shows a non-root cgroup as "/": its limit is real.
+    FixtureTree tree;
+    tree.write("/sys/fs/cgroup/memory/memory.limit_in_bytes", "1000\n");
+    tree.write("/sys/fs/cgroup/memory/memory.stat", "total_rss 600\ntotal_shmem 100\n");
+    const MemoryBudget budget = read_memory_budget(tree.root(), v1_memory_location("/"));
+    ASSERT_EQ(budget.levels.size(), 1u);
+    EXPECT_EQ(budget.levels[0].limit_bytes, 1000u);
+    ASSERT_TRUE(budget.levels[0].usage);
+    EXPECT_EQ(budget.levels[0].usage->charged(), 700u);
+}
+
+TEST(PidsBudget, CallerLimitReadWhileLocatingIsNotReadAgain) {
+    // The file on disk says 50; the text locating read says 40: the reader must use the latter.
+    FixtureTree tree;
+    tree.write("/sys/fs/cgroup/a/pids.max", "50\n");
+    tree.write("/sys/fs/cgroup/a/pids.current", "10\n");
+    CgroupLocation location = v2_location("/a");
+    location.leaf_limit_text = "40\n";
+    const PidsBudget budget = read_pids_budget(tree.root(), location);
+    ASSERT_FALSE(budget.levels.empty());
+    EXPECT_EQ(budget.levels[0].max, 40u);
+    EXPECT_EQ(budget.levels[0].current, 10u);
+}
+
 TEST(TaskCounts, V2CountsProcsAndThreads) {
     FixtureTree tree;
     testkit::write_tasks(tree, "/sys/fs/cgroup/a", 3, 45, true);
