@@ -8,6 +8,8 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -24,8 +26,12 @@ constexpr const char* kAgentHookInput =
     R"({"session_id":"bench","transcript_path":"","cwd":"/","hook_event_name":"PreToolUse",)"
     R"("tool_name":"Agent","tool_input":{"subagent_type":"general-purpose","prompt":"bench"}})";
 
+// Runs before each gate run, outside the timing (e.g. to reset a ledger).
+using BeforeEachRun = void (*)(const std::string& scratch_dir);
+
 void compare_with_noop(benchmark::State& state, std::vector<std::string> gate_argv,
-                       const char* gate_stdin = nullptr) {
+                       const char* gate_stdin = nullptr, BeforeEachRun before_each = nullptr,
+                       const std::string& scratch_dir = {}) {
     std::string stdin_path = "/dev/null";
     if (gate_stdin) {
         char pattern[] = "/tmp/spawngate-bench-stdin-XXXXXX";
@@ -41,6 +47,7 @@ void compare_with_noop(benchmark::State& state, std::vector<std::string> gate_ar
     std::vector<double> gate_us, noop_us;
     for (auto _ : state) {
         const auto noop = time_one_run(noop_argv);
+        if (before_each) before_each(scratch_dir);
         const auto gate = time_one_run(gate_argv, stdin_path);
         if (noop.count() < 0 || gate.count() < 0) {
             state.SkipWithError("posix_spawn failed");
@@ -73,10 +80,68 @@ void BM_GateJsonVsNoop(benchmark::State& state) {
     compare_with_noop(state, {SPAWNGATE_GATE_PATH, "--json"});
 }
 
+// A directory for one benchmark's files, removed with everything in it at the end.
+struct ScratchDir {
+    std::string path;
+    explicit ScratchDir(const std::string& parent = "/tmp") {
+        std::string pattern = parent + "/spawngate-bench-XXXXXX";
+        if (::mkdtemp(pattern.data())) path = pattern;
+    }
+    ~ScratchDir() {
+        std::error_code ignored;
+        if (!path.empty()) std::filesystem::remove_all(path, ignored);
+    }
+};
+
+// Each --reserve run finds the state directory without a ledger, as the first launch of a burst
+// does; without this the ledger would grow by one reservation a run for the TTL.
+void remove_ledgers(const std::string& state_dir) {
+    std::error_code ignored;
+    for (const auto& entry : std::filesystem::directory_iterator(state_dir, ignored))
+        std::filesystem::remove(entry.path(), ignored);
+}
+
+void BM_GateReserveVsNoop(benchmark::State& state) {
+    // /run, where the ledger lives, is a tmpfs on systemd hosts: so is /dev/shm.
+    const ScratchDir scratch(std::filesystem::is_directory("/dev/shm") ? "/dev/shm" : "/tmp");
+    if (scratch.path.empty()) return state.SkipWithError("cannot make a state directory");
+    compare_with_noop(
+        state, {SPAWNGATE_GATE_PATH, "--reserve", "--cost", "5", "--state-dir", scratch.path},
+        nullptr, remove_ledgers, scratch.path);
+}
+
+// A Claude Code Agent launch whose session transcript is 4 MiB: the context budget reads only
+// its 64 KiB tail for the last usage record.
+void BM_GateHookClaudeWithContextBudgetVsNoop(benchmark::State& state) {
+    const ScratchDir scratch;
+    if (scratch.path.empty()) return state.SkipWithError("cannot make a scratch directory");
+    const std::string transcript = scratch.path + "/transcript.jsonl";
+    {
+        std::ofstream out(transcript);
+        const std::string filler(2000, 'x');
+        for (int i = 0; i < 2000; ++i)
+            out << R"({"type":"user","message":{"content":")" << filler << "\"}}\n";
+        out << R"({"type":"assistant","message":{"usage":{"input_tokens":12,)"
+            << R"("cache_creation_input_tokens":3000,"cache_read_input_tokens":90000,)"
+            << R"("output_tokens":400}}})"
+            << "\n";
+        if (!out) return state.SkipWithError("cannot write the transcript");
+    }
+    const std::string input =
+        R"({"session_id":"bench","transcript_path":")" + transcript +
+        R"(","cwd":"/","hook_event_name":"PreToolUse","tool_name":"Agent",)"
+        R"("tool_input":{"subagent_type":"general-purpose","prompt":"bench"}})";
+    compare_with_noop(state, {SPAWNGATE_GATE_PATH, "--hook", "claude"}, input.c_str());
+}
+
 }  // namespace
 
 BENCHMARK(BM_GateCheckVsNoop)->Iterations(3000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_GateVersionVsNoop)->Iterations(3000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_GateHookClaudeVsNoop)->Iterations(3000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_GateJsonVsNoop)->Iterations(3000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_GateReserveVsNoop)->Iterations(3000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_GateHookClaudeWithContextBudgetVsNoop)
+    ->Iterations(3000)
+    ->Unit(benchmark::kMicrosecond);
 BENCHMARK_MAIN();

@@ -13,7 +13,7 @@ extern char** environ;
 namespace spawngate::bench {
 
 std::chrono::nanoseconds time_one_run(const std::vector<std::string>& argv,
-                                      const std::string& stdin_path) {
+                                      const std::string& stdin_path, int* wait_status) {
     std::vector<char*> args;
     for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
     args.push_back(nullptr);
@@ -30,7 +30,9 @@ std::chrono::nanoseconds time_one_run(const std::vector<std::string>& argv,
     int status = 0;
     while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
     }
-    return std::chrono::steady_clock::now() - start;
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    if (wait_status) *wait_status = status;
+    return elapsed;
 }
 
 double percentile_us(std::vector<double>& samples, double p) {

@@ -1,6 +1,8 @@
 #include "config_file.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -10,6 +12,7 @@
 #include <toml++/toml.h>
 
 #include "setting_table.hpp"
+#include "unique_fd.hpp"
 
 namespace spawngate {
 namespace {
@@ -28,19 +31,51 @@ std::optional<std::string> render_scalar(const toml::node& node) {
     return std::nullopt;
 }
 
+// Reads the whole (size-checked) file; false with errno set on a read error.
+bool read_all(int fd, std::string& text) {
+    char chunk[4096];
+    for (;;) {
+        const ssize_t got = ::read(fd, chunk, sizeof chunk);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) return false;
+        if (got == 0) return true;
+        text.append(chunk, static_cast<std::size_t>(got));
+        if (text.size() > static_cast<std::size_t>(kMaxConfigBytes)) {
+            errno = EFBIG;  // grew after the size check
+            return false;
+        }
+    }
+}
+
 }  // namespace
 
 ConfigLoad load_config_file(const std::string& path, bool must_exist) {
-    struct stat info {};
-    if (::stat(path.c_str(), &info) != 0) {
+    // One open answers the common case (no config file: ENOENT). O_NONBLOCK: a FIFO planted at
+    // the path must not hang the gate; it is refused below as not a regular file.
+    const UniqueFd fd{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)};
+    if (!fd) {
         if (errno == ENOENT && !must_exist) return {};
         return {{}, "cannot read config file " + path + ": " + std::strerror(errno)};
     }
+    struct stat info {};
+    if (::fstat(fd.get(), &info) != 0)
+        return {{}, "cannot read config file " + path + ": " + std::strerror(errno)};
     if (!S_ISREG(info.st_mode)) return {{}, "config file " + path + " is not a regular file"};
+    // The gate often runs as root (a hook of a root agent, a CI step): thresholds that any user
+    // can write would let that user silence the gate or block every launch. Checked on the open
+    // descriptor, so the file judged is the file read.
+    if ((info.st_mode & S_IWOTH) != 0 || (info.st_uid != 0 && info.st_uid != ::geteuid()))
+        return {{},
+                "config file " + path +
+                    " is writable by other users or owned by another user; refusing settings "
+                    "that anyone could change (chmod o-w, chown root)"};
     if (info.st_size > kMaxConfigBytes)
         return {{}, "config file " + path + " is larger than 1 MiB; is it the right file?"};
+    std::string text;
+    if (!read_all(fd.get(), text))
+        return {{}, "cannot read config file " + path + ": " + std::strerror(errno)};
 
-    toml::parse_result parsed = toml::parse_file(path);
+    toml::parse_result parsed = toml::parse(text, path);
     if (!parsed) {
         const auto& error = parsed.error();
         return {{}, location(path, error.source()) + ": " + std::string(error.description())};

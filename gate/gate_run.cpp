@@ -59,9 +59,8 @@ namespace {
 
 SPAWNGATE_HOT_PATH GateOutcome judge_once(const GateSettings& settings,
                                           const LaunchContext& launch) {
-    GateOutcome out;
     const Root root(settings.root);
-    out.measurement = measure(root, gate_measure_options(settings));
+    GateOutcome out{measure(root, gate_measure_options(settings))};
     if (settings.max_workers > 0)
         out.measurement.workers =
             count_workers(root, out.measurement.pids_location, settings.worker_pattern, ::getpid());

@@ -15,10 +15,10 @@ namespace spawngate {
 
 struct GateOutcome {
     Measurement measurement;
-    Verdict verdict;
-    std::optional<Reservation> recorded;  // the reservation this launch left, with --reserve
-    std::vector<Problem> notes;           // ledger trouble, auto-reap: reported, never fatal
-    std::size_t auto_reaped = 0;          // processes the in-process reaper cycle ended
+    Verdict verdict{};
+    std::optional<Reservation> recorded{};  // the reservation this launch left, with --reserve
+    std::vector<Problem> notes{};           // ledger trouble, auto-reap: reported, never fatal
+    std::size_t auto_reaped = 0;            // processes the in-process reaper cycle ended
 };
 
 // What the hook said about the call being judged (nothing for a plain check).

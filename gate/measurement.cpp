@@ -72,10 +72,8 @@ SPAWNGATE_HOT_PATH Measurement measure(const Root& root, const MeasureOptions& o
     m.reaper =
         read_heartbeat(root, options.reaper_heartbeat, static_cast<std::uint64_t>(::time(nullptr)));
     if (m.reaper.state == HeartbeatState::Missing) {
-        char path[4096];
         struct stat info {};
-        m.reaper_configured =
-            root.join(kReaperConfigPath, path, sizeof path) && ::stat(path, &info) == 0;
+        m.reaper_configured = ::stat(root.join(kReaperConfigPath).c_str(), &info) == 0;
     }
 
     if (!m.has_cgroup_pids_limit()) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "hot_path.hpp"
 #include "text_parse.hpp"
 
 namespace spawngate {
@@ -39,28 +40,37 @@ std::string format_ledger(const Ledger& ledger) {
 
 LedgerParse parse_ledger(std::string_view text) {
     const auto header = next_line(text);
-    if (!header || *header != kHeader) return {std::nullopt, "not a spawngate ledger (bad header)"};
+    if (!header || *header != kHeader)
+        return {std::nullopt, "not a spawngate ledger (bad header)", {}};
     Ledger ledger;
-    while (const auto line = next_line(text)) {
+    const auto damaged = [&ledger](std::string problem) {
+        return LedgerParse{std::nullopt, std::move(problem), std::move(ledger.reservations)};
+    };
+    while (!text.empty()) {
+        // A reservation line cut mid-number ("... 25 5" of "... 25 50") still parses: only a
+        // line that reached its newline is believed.
+        const bool line_complete = text.find('\n') != std::string_view::npos;
+        const auto line = next_line(text);
         if (line->starts_with("end ")) {
             const auto count = parse_u64(line->substr(4));
             if (!count || *count != ledger.reservations.size())
-                return {std::nullopt, "its count does not match its entries (torn or edited)"};
-            if (!trim(text).empty()) return {std::nullopt, "text after its end line"};
-            return {std::move(ledger), {}};
+                return damaged("its count does not match its entries (torn or edited)");
+            if (!trim(text).empty()) return damaged("text after its end line");
+            return {std::move(ledger), {}, {}};
         }
+        if (!line_complete) break;
         std::array<std::string_view, 5> fields;
         if (!split_words(*line, fields) || fields[0] != "reservation")
-            return {std::nullopt, "malformed line"};
+            return damaged("malformed line");
         const auto created = parse_u64(fields[1]), expires = parse_u64(fields[2]),
                    tasks = parse_u64(fields[3]), baseline = parse_u64(fields[4]);
         if (!created || !expires || !tasks || !baseline || *expires < *created)
-            return {std::nullopt, "malformed reservation"};
+            return damaged("malformed reservation");
         if (ledger.reservations.size() >= kMaxReservations)
-            return {std::nullopt, "more reservations than any real burst makes"};
+            return {std::nullopt, "more reservations than any real burst makes", {}};
         ledger.reservations.push_back({*created, *expires, *tasks, *baseline});
     }
-    return {std::nullopt, "no end line (torn write)"};
+    return damaged("no end line (torn write)");
 }
 
 void prune_expired(Ledger& ledger, std::uint64_t now_ms) {
@@ -69,11 +79,13 @@ void prune_expired(Ledger& ledger, std::uint64_t now_ms) {
     // little "in the future" is live, and dropping it would lose that launch's reservation.
     // Only entries far in the future come from before a reboot.
     std::erase_if(ledger.reservations, [now_ms](const Reservation& r) {
-        return r.expires_ms <= now_ms || r.created_ms > now_ms + kClockReadSlackMs;
+        return r.expires_ms <= now_ms || r.created_ms > now_ms + kClockReadSlackMs ||
+               r.expires_ms > now_ms + kMaxReservationTtlMs + kClockReadSlackMs;
     });
 }
 
-std::uint64_t outstanding_tasks(const Ledger& ledger, std::uint64_t current_tasks) {
+SPAWNGATE_HOT_PATH std::uint64_t outstanding_tasks(const Ledger& ledger,
+                                                   std::uint64_t current_tasks) {
     if (ledger.reservations.empty()) return 0;
     std::uint64_t reserved = 0;
     std::uint64_t oldest_baseline = ledger.reservations.front().baseline;

@@ -39,11 +39,21 @@ std::string format_ledger(const Ledger& ledger);
 struct LedgerParse {
     std::optional<Ledger> ledger;
     std::string problem;  // why the text is not a ledger
+    // For a ledger with the right header that is damaged further on (cut short, a garbage line):
+    // the well-formed reservations before the damage. Keeping them errs the safe way (they still
+    // expire), where discarding them would let a burst through.
+    std::vector<Reservation> intact;
 };
 LedgerParse parse_ledger(std::string_view text);
 
-// Drops expired reservations and any created more than a few seconds in the future (a file from
-// before a reboot or written by hand), so a stale ledger never blocks for longer than one expiry.
+// The longest --reservation-ttl accepted (one day): no real reservation expires later than this
+// after it was read.
+inline constexpr std::uint64_t kMaxReservationTtlMs = std::uint64_t{86400} * 1000;
+
+// Drops expired reservations, any created more than a few seconds in the future (a file from
+// before a reboot or written by hand) and any expiring further ahead than the longest TTL (a
+// hand-edited or corrupt expiry would otherwise make it immortal), so a stale ledger never
+// blocks for longer than one expiry.
 void prune_expired(Ledger& ledger, std::uint64_t now_ms);
 
 // Tasks reserved and not yet visible in `current_tasks` (see the formula above).

@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "hot_path.hpp"
+
 namespace spawngate {
 namespace {
 
@@ -18,25 +20,37 @@ ReservationsRead parse_into_read(const std::string& where, const std::string& te
     ReservationsRead read;
     LedgerParse parsed = parse_ledger(text);
     if (!parsed.ledger) {
-        read.notes.push_back({where, "discarded: " + parsed.problem});
-        return read;
+        std::string note = "damaged ledger discarded: " + parsed.problem;
+        if (!parsed.intact.empty())
+            note += "; kept the " + std::to_string(parsed.intact.size()) +
+                    " intact reservation(s) before the damage";
+        read.notes.push_back({where, std::move(note)});
+        read.ledger.reservations = std::move(parsed.intact);
+    } else {
+        read.ledger = std::move(*parsed.ledger);
     }
-    read.ledger = std::move(*parsed.ledger);
     prune_expired(read.ledger, now_ms);
     return read;
 }
 
+// Why a ledger could not be read (errno from read_small_file), for the note.
+std::string unreadable_reason(int error) {
+    if (error == ELOOP) return "is a symlink; refusing to follow it";
+    if (error == 0) return "larger than any real ledger";
+    return std::string("unreadable: ") + std::strerror(error);
+}
+
 }  // namespace
 
-std::uint64_t boottime_ms() {
+SPAWNGATE_HOT_PATH std::uint64_t boottime_ms() {
     timespec now{};
     ::clock_gettime(CLOCK_BOOTTIME, &now);
     return static_cast<std::uint64_t>(now.tv_sec) * 1000u +
            static_cast<std::uint64_t>(now.tv_nsec) / 1'000'000u;
 }
 
-std::optional<std::string> ledger_name(const Root& root,
-                                       const std::optional<CgroupLocation>& pids) {
+SPAWNGATE_HOT_PATH std::optional<std::string> ledger_name(
+    const Root& root, const std::optional<CgroupLocation>& pids) {
     if (!pids) return std::string("ledger-host");
     if (pids->identity_inode != 0)
         return "ledger-" + std::to_string(pids->identity_device) + "-" +
@@ -46,8 +60,9 @@ std::optional<std::string> ledger_name(const Root& root,
     return "ledger-" + std::to_string(info.st_dev) + "-" + std::to_string(info.st_ino);
 }
 
-ReservationsRead read_reservations(const std::string& state_dir, const std::string& name,
-                                   std::uint64_t now_ms) {
+SPAWNGATE_HOT_PATH ReservationsRead read_reservations(const std::string& state_dir,
+                                                      const std::string& name,
+                                                      std::uint64_t now_ms) {
     const std::string where = state_dir + "/" + name;
     // Most checks find no ledger: one failed open answers them. Only an existing ledger is worth
     // the checks of its directory (owner, mode, no symlink) before it is believed.
@@ -56,9 +71,10 @@ ReservationsRead read_reservations(const std::string& state_dir, const std::stri
     const StateDir dir = open_state_dir(state_dir, false);
     if (!dir.fd) return {{}, {dir.problem}};
     std::string text;
+    errno = 0;
     if (!read_small_file(dir, name, text, kMaxLedgerBytes)) {
         if (errno == ENOENT) return {};
-        return {{}, {{where, "unreadable or too large; ignored"}}};
+        return {{}, {{where, unreadable_reason(errno) + "; ignored"}}};
     }
     return parse_into_read(where, text, now_ms);
 }
@@ -77,7 +93,8 @@ LedgerLock LedgerLock::acquire(const std::string& state_dir, const std::string& 
                          O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600)};
     if (!fd) {
         lock.problem_ = {state_dir + "/" + lock_name,
-                         std::string("cannot open: ") + std::strerror(errno)};
+                         errno == ELOOP ? std::string("is a symlink; refusing to follow it")
+                                        : std::string("cannot open: ") + std::strerror(errno)};
         return lock;
     }
     const std::string lock_path = state_dir + "/" + lock_name;
@@ -103,9 +120,10 @@ LedgerLock LedgerLock::acquire(const std::string& state_dir, const std::string& 
 ReservationsRead LedgerLock::read(std::uint64_t now_ms) const {
     const std::string where = dir_.path + "/" + name_;
     std::string text;
+    errno = 0;
     if (!read_small_file(dir_, name_, text, kMaxLedgerBytes)) {
         if (errno == ENOENT) return {};
-        return {{}, {{where, "unreadable or too large; starting a new ledger"}}};
+        return {{}, {{where, unreadable_reason(errno) + "; starting a new ledger"}}};
     }
     return parse_into_read(where, text, now_ms);
 }

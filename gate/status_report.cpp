@@ -22,10 +22,12 @@ std::string reaper_line(const Measurement& m) {
     switch (m.reaper.state) {
         case HeartbeatState::Fresh:
         case HeartbeatState::Late:
-            return "reaper: last cycle " + std::to_string(m.reaper.age_s) + " s ago (runs every " +
-                   std::to_string(hb->interval_s) + " s; pid " + std::to_string(hb->pid) +
-                   ", reaped " + std::to_string(hb->reaped) + ", failed " +
-                   std::to_string(hb->failed) + ")" +
+            return "reaper: last cycle " +
+                   (m.reaper.ahead_s > 0 ? std::to_string(m.reaper.ahead_s) + " s in the future"
+                                         : std::to_string(m.reaper.age_s) + " s ago") +
+                   " (runs every " + std::to_string(hb->interval_s) + " s; pid " +
+                   std::to_string(hb->pid) + ", reaped " + std::to_string(hb->reaped) +
+                   ", failed " + std::to_string(hb->failed) + ")" +
                    (m.reaper.state == HeartbeatState::Late ? " -- LATE: it looks stopped\n" : "\n");
         case HeartbeatState::Missing:
             return m.reaper_configured ? "reaper: configured but no heartbeat since boot\n"

@@ -98,7 +98,14 @@ SPAWNGATE_HOT_PATH Verdict decide(const Measurement& m, const GateSettings& sett
         verdict.context = context;
     }
 
-    if (m.reaper.state == HeartbeatState::Late) {
+    if (m.reaper.state == HeartbeatState::Late && m.reaper.ahead_s > 0) {
+        verdict.reaper_stale =
+            "the reaper's last heartbeat is dated " + std::to_string(m.reaper.ahead_s) +
+            " s in the future (was the clock stepped back?); a reaper that runs every " +
+            std::to_string(m.reaper.heartbeat->interval_s) +
+            " s rewrites it within one interval, so if this persists it has stopped (check "
+            "`systemctl status spawnreaper.timer` or the reaper's log)";
+    } else if (m.reaper.state == HeartbeatState::Late) {
         verdict.reaper_stale =
             "the reaper last ran " + std::to_string(m.reaper.age_s) + " s ago but runs every " +
             std::to_string(m.reaper.heartbeat->interval_s) +

@@ -74,7 +74,19 @@ CycleOptions cycle_options(const Arguments& arguments) {
     return options;
 }
 
+// Processes skipped because a /proc file could not be read: a few named, the rest counted (under
+// hidepid= every other user's process is unreadable, and one line each would bury the rest).
+void warn_unreadable(const std::vector<Problem>& unreadable) {
+    constexpr std::size_t kNamed = 5;
+    for (std::size_t i = 0; i < unreadable.size() && i < kNamed; ++i)
+        std::cerr << "spawnreaper: warning: " << unreadable[i].text() << "\n";
+    if (unreadable.size() > kNamed)
+        std::cerr << "spawnreaper: warning: " << unreadable.size() - kNamed
+                  << " more processes skipped: their /proc files could not be read\n";
+}
+
 int report_exit_code(const CycleReport& report) {
+    warn_unreadable(report.unreadable);
     for (const Problem& problem : report.problems)
         std::cerr << "spawnreaper: warning: " << problem.text() << "\n";
     if (report.cannot_run) return kExitCannotRun;
@@ -92,10 +104,13 @@ std::uint64_t now_unix_s() {
 // One cycle plus its heartbeat; returns the exit code for this cycle.
 int cycle_once(const ReaperConfig& config, const Arguments& arguments, std::uint64_t interval_ms,
                std::uint64_t cycle_number) {
-    if (!arguments.no_pidfd && !arguments.dry_run && !pidfd_supported() && cycle_number == 1)
-        std::cerr
-            << "spawnreaper: this kernel has no pidfds (pidfd_open: ENOSYS, before Linux 5.3); "
-               "signalling with kill(2) right after a fresh start-time check instead\n";
+    if (!arguments.dry_run && cycle_number == 1 && (arguments.no_pidfd || !pidfd_supported()))
+        std::cerr << "spawnreaper: warning: "
+                  << (arguments.no_pidfd ? "--no-pidfd"
+                                         : "no pidfds here (pidfd_open: ENOSYS: Linux before 5.3 "
+                                           "or a seccomp filter)")
+                  << ": no process will be signalled, because kill(2) by pid could hit a recycled "
+                     "pid; every match is logged as failed\n";
     const CycleReport report = run_reap_cycle(config, cycle_options(arguments));
     if (!arguments.quiet)
         std::cerr << "spawnreaper: cycle " << cycle_number << ": " << report.processes_scanned
@@ -166,15 +181,42 @@ int run_match(const ReaperConfig& config, const Arguments& arguments) {
     return kExitOk;
 }
 
-int run_watch(const ReaperConfig& config, const Arguments& arguments, std::uint64_t interval_ms) {
-    // Signals are taken synchronously between cycles: a TERM during a cycle lets it finish, so
-    // no victim is left between TERM and KILL.
+// Stop signals are blocked and taken synchronously between cycles, in both modes: a TERM during
+// a cycle lets it finish (at most the longest grace, then SIGKILL and the wait for it), so no
+// victim is left between TERM and KILL, and every signal sent is logged. Without this, a TERM
+// during the grace killed a --once reaper mid-cycle with nothing logged.
+sigset_t block_stop_signals() {
     sigset_t stop_signals;
     sigemptyset(&stop_signals);
     sigaddset(&stop_signals, SIGTERM);
     sigaddset(&stop_signals, SIGINT);
     sigaddset(&stop_signals, SIGHUP);
     sigprocmask(SIG_BLOCK, &stop_signals, nullptr);
+    return stop_signals;
+}
+
+// The stop signal that arrived, if any (consumed), without waiting.
+int take_stop_signal(const sigset_t& stop_signals) {
+    const timespec now{0, 0};
+    const int got = sigtimedwait(&stop_signals, nullptr, &now);
+    return got > 0 ? got : 0;
+}
+
+int run_once(const ReaperConfig& config, const Arguments& arguments, std::uint64_t interval_ms,
+             const sigset_t& stop_signals) {
+    if (const int early = take_stop_signal(stop_signals)) {
+        std::cerr << "spawnreaper: stopping on signal " << early << " before the cycle started\n";
+        return kExitOk;
+    }
+    const int code = cycle_once(config, arguments, interval_ms, 1);
+    if (const int got = take_stop_signal(stop_signals))
+        std::cerr << "spawnreaper: signal " << got
+                  << " arrived during the cycle; the cycle was finished first, and logged\n";
+    return code;
+}
+
+int run_watch(const ReaperConfig& config, const Arguments& arguments, std::uint64_t interval_ms,
+              const sigset_t& stop_signals) {
     int worst = kExitOk;
     for (std::uint64_t cycle = 1;; ++cycle) {
         const int code = cycle_once(config, arguments, interval_ms, cycle);
@@ -222,7 +264,7 @@ int main(int argc, char** argv) {
     app.add_flag("--quiet", arguments.quiet,
                  "Only the per-decision lines and warnings on stderr, no per-cycle count");
     app.add_flag("--no-pidfd", arguments.no_pidfd,
-                 "Use kill(2) after a start-time check instead of pidfds (what old kernels get)");
+                 "Act as on a kernel without pidfds: signal nothing and report why (for testing)");
     auto* match =
         app.add_subcommand("match", "List what a rule matches now, and why; acts on nothing");
     match->add_option("rule", arguments.match_rule, "Rule name")->required();
@@ -245,6 +287,7 @@ int main(int argc, char** argv) {
     if (!config) return kExitConfigError;
     if (match->parsed()) return run_match(*config, arguments);
 
+    const sigset_t stop_signals = block_stop_signals();
     // A dry run acts on nothing, so it neither needs nor takes the lock.
     ReaperLock lock;
     if (!arguments.dry_run) {
@@ -261,6 +304,6 @@ int main(int argc, char** argv) {
             return kExitCannotRun;
         }
     }
-    if (!arguments.watch.empty()) return run_watch(*config, arguments, *interval_ms);
-    return cycle_once(*config, arguments, *interval_ms, 1);
+    if (!arguments.watch.empty()) return run_watch(*config, arguments, *interval_ms, stop_signals);
+    return run_once(*config, arguments, *interval_ms, stop_signals);
 }

@@ -1,5 +1,9 @@
 #include "process_snapshot.hpp"
 
+#include <unistd.h>
+
+#include <cerrno>
+
 #include "proc_cmdline.hpp"
 #include "proc_scan.hpp"
 
@@ -38,8 +42,36 @@ bool name_passes(const std::string& name, const std::vector<const Pattern*>& fil
 
 }  // namespace
 
+namespace {
+
+std::string proc_file(const ProcessInfo& process, const char* file) {
+    return "/proc/" + std::to_string(process.pid) + "/" + file;
+}
+
+// Notes a failed read of a process still in the snapshot: gone, or not judgeable.
+void note_failure(ProcessInfo& process, const char* file, const ProcReadError& failure) {
+    if (failure.gone()) {
+        process.vanished = true;
+    } else if (failure.reportable() && !process.unreadable) {
+        process.unreadable = Problem{proc_file(process, file), describe(failure)};
+    }
+}
+
+// Notes a process left out of the snapshot because its comm or stat gave no answer.
+void note_left_out(Snapshot& snapshot, pid_t pid, const char* file, const ProcReadError& failure) {
+    if (failure.gone()) {
+        snapshot.vanished.push_back(pid);
+    } else {
+        snapshot.unreadable.push_back(
+            {"/proc/" + std::to_string(pid) + "/" + file, describe(failure)});
+    }
+}
+
+}  // namespace
+
 Snapshot scan_processes(const Root& root, const BootClock& clock,
-                        const std::vector<const Pattern*>* name_filter) {
+                        const std::vector<const Pattern*>* name_filter,
+                        ProcessStepObserver* observer) {
     Snapshot snapshot;
     PidList listed = list_pids(root);
     const ProcDirectory proc(root);
@@ -52,9 +84,14 @@ Snapshot scan_processes(const Root& root, const BootClock& clock,
     for (const pid_t pid : listed.pids) {
         ProcessInfo process;
         process.pid = pid;
+        ProcReadError failure;
         if (name_filter) {
-            auto name = proc.read_comm(pid);
-            if (!name) continue;  // vanished: skipped quietly
+            notify(observer, ProcessStep::Comm, pid);
+            auto name = proc.read_comm(pid, &failure);
+            if (!name) {
+                note_left_out(snapshot, pid, "comm", failure);
+                continue;
+            }
             if (!name_passes(*name, *name_filter)) {
                 process.name = std::move(*name);
                 snapshot.complete = false;
@@ -63,8 +100,12 @@ Snapshot scan_processes(const Root& root, const BootClock& clock,
                 continue;
             }
         }
-        auto stat = proc.read_stat(pid);
-        if (!stat || stat->pid != pid) continue;  // vanished, or garbage: skipped quietly
+        notify(observer, ProcessStep::Stat, pid);
+        auto stat = proc.read_stat(pid, &failure);
+        if (!stat) {
+            note_left_out(snapshot, pid, "stat", failure);
+            continue;
+        }
         fill_from_stat(process, std::move(*stat), clock);
         snapshot.index.emplace(pid, snapshot.processes.size());
         snapshot.processes.push_back(std::move(process));
@@ -72,50 +113,81 @@ Snapshot scan_processes(const Root& root, const BootClock& clock,
     return snapshot;
 }
 
-bool ensure_stat(const Root& root, const BootClock& clock, Snapshot& snapshot, pid_t pid) {
+bool ensure_stat(const Root& root, const BootClock& clock, Snapshot& snapshot, pid_t pid,
+                 ProcessStepObserver* observer) {
     ProcessInfo* process = snapshot.find(pid);
     if (!process) return false;
     if (process->stat_read) return true;
-    auto stat = ProcDirectory(root).read_stat(pid);
-    if (!stat || stat->pid != pid) return false;
+    notify(observer, ProcessStep::Stat, pid);
+    ProcReadError failure;
+    auto stat = ProcDirectory(root).read_stat(pid, &failure);
+    if (!stat) {
+        note_failure(*process, "stat", failure);
+        return false;
+    }
     fill_from_stat(*process, std::move(*stat), clock);
     return true;
 }
 
-void complete_scan(const Root& root, const BootClock& clock, Snapshot& snapshot) {
+void complete_scan(const Root& root, const BootClock& clock, Snapshot& snapshot,
+                   ProcessStepObserver* observer) {
     if (snapshot.complete) return;
     const ProcDirectory proc(root);
     for (ProcessInfo& process : snapshot.processes) {
         if (process.stat_read) continue;
-        auto stat = proc.read_stat(process.pid);
-        if (stat && stat->pid == process.pid) fill_from_stat(process, std::move(*stat), clock);
+        notify(observer, ProcessStep::Stat, process.pid);
+        ProcReadError failure;
+        auto stat = proc.read_stat(process.pid, &failure);
+        if (stat) {
+            fill_from_stat(process, std::move(*stat), clock);
+        } else {
+            note_failure(process, "stat", failure);
+        }
     }
     snapshot.complete = true;
 }
 
-void read_cmdline(const Root& root, ProcessInfo& process) {
+void read_cmdline(const Root& root, ProcessInfo& process, ProcessStepObserver* observer) {
     if (process.cmdline_read) return;
     process.cmdline_read = true;
-    process.cmdline = read_proc_cmdline(root, process.pid);
+    notify(observer, ProcessStep::Cmdline, process.pid);
+    ProcReadError failure;
+    process.cmdline = read_proc_cmdline(root, process.pid, 32768, &failure);
+    if (!process.cmdline) note_failure(process, "cmdline", failure);
 }
 
-void read_exe(const Root& root, ProcessInfo& process) {
+void read_exe(const Root& root, ProcessInfo& process, ProcessStepObserver* observer) {
     if (process.exe_read) return;
     process.exe_read = true;
-    process.exe = read_proc_exe(root, process.pid);
+    notify(observer, ProcessStep::Exe, process.pid);
+    // An unreadable exe only fails the exe pattern, so it is not reported. ENOENT is no proof
+    // that the process is gone (zombies have no exe either): only a missing pid directory is.
+    ProcReadError failure;
+    process.exe = read_proc_exe(root, process.pid, &failure);
+    if (!process.exe && failure.gone() &&
+        ::access(root.join("/proc/" + std::to_string(process.pid)).c_str(), F_OK) != 0 &&
+        errno == ENOENT)
+        process.vanished = true;
 }
 
-void read_details(const Root& root, ProcessInfo& process) {
+void read_details(const Root& root, ProcessInfo& process, ProcessStepObserver* observer) {
     if (!process.status_read) {
         process.status_read = true;
-        if (const auto status = read_proc_status(root, process.pid)) {
+        notify(observer, ProcessStep::Status, process.pid);
+        ProcReadError failure;
+        if (const auto status = read_proc_status(root, process.pid, &failure)) {
             process.uid = status->real_uid;
             process.anon_memory = status->anon_memory();
             if (status->threads) process.threads = *status->threads;
+            // Every status the kernel writes has a Uid line; without one, whose process this is
+            // is unknown, and that is not judged.
+            if (!process.uid) note_failure(process, "status", {ProcReadFailure::Malformed, 0});
+        } else {
+            note_failure(process, "status", failure);
         }
     }
-    read_cmdline(root, process);
-    read_exe(root, process);
+    read_cmdline(root, process, observer);
+    read_exe(root, process, observer);
 }
 
 }  // namespace spawngate

@@ -16,6 +16,7 @@
 #include "pattern.hpp"
 #include "problem.hpp"
 #include "proc_status.hpp"
+#include "process_step_observer.hpp"
 #include "root.hpp"
 
 namespace spawngate {
@@ -44,6 +45,12 @@ struct ProcessInfo {
     std::optional<std::string> cmdline;
     std::optional<std::string> exe;
 
+    // Read failures, which keep the process out of every decision: it exited mid-scan (an
+    // ordinary outcome), or a file the decision needs (status, cmdline) could not be read, was
+    // empty or did not parse: never judged, and so never signalled, on partial data.
+    bool vanished = false;
+    std::optional<Problem> unreadable;
+
     bool zombie() const { return state == 'Z' || state == 'X'; }
 };
 
@@ -52,29 +59,40 @@ struct Snapshot {
     std::unordered_map<pid_t, std::size_t> index;  // pid -> position
     std::optional<Problem> problem;                // /proc unreadable: the cycle cannot run
     bool complete = true;                          // every process's stat was read
+    std::vector<pid_t> vanished;      // left out: exited between the listing and the stat
+    std::vector<Problem> unreadable;  // left out: comm or stat unreadable, empty or garbage
 
     const ProcessInfo* find(pid_t pid) const;
     ProcessInfo* find(pid_t pid);
 };
 
-// Reads stat for every process below `root`. Processes that vanish mid-scan are left out.
+// Reads stat for every process below `root`. Processes that vanish mid-scan, or whose stat cannot
+// be read or parsed, are left out and listed (vanished, unreadable).
 //
 // With `name_filter`, the scan first reads each process's comm (half the cost of stat) and reads
 // stat only where the name matches one of the patterns; the others keep pid and name, and the
 // snapshot is not `complete`. Use it only when every rule has a process_name pattern.
+//
+// `observer` (tests only) is told before each per-process read, here and below.
 Snapshot scan_processes(const Root& root, const BootClock& clock,
-                        const std::vector<const Pattern*>* name_filter = nullptr);
+                        const std::vector<const Pattern*>* name_filter = nullptr,
+                        ProcessStepObserver* observer = nullptr);
 
 // Reads the stat of one process of the snapshot if not read yet; false when it is gone.
-bool ensure_stat(const Root& root, const BootClock& clock, Snapshot& snapshot, pid_t pid);
+bool ensure_stat(const Root& root, const BootClock& clock, Snapshot& snapshot, pid_t pid,
+                 ProcessStepObserver* observer = nullptr);
 
 // Reads every stat not read yet (descendants need every process's parent).
-void complete_scan(const Root& root, const BootClock& clock, Snapshot& snapshot);
+void complete_scan(const Root& root, const BootClock& clock, Snapshot& snapshot,
+                   ProcessStepObserver* observer = nullptr);
 
-// Each reads one file of one process, once; a process that vanished keeps the detail absent.
-void read_cmdline(const Root& root, ProcessInfo& process);
-void read_exe(const Root& root, ProcessInfo& process);
+// Each reads one file of one process, once; a process that vanished keeps the detail absent and
+// is marked vanished, one whose cmdline or status cannot be read is marked unreadable.
+void read_cmdline(const Root& root, ProcessInfo& process, ProcessStepObserver* observer = nullptr);
+// exe is only ever matched, never needed to protect a process: an unreadable one (another user's
+// process is EACCES to a non-root reaper) simply matches no exe pattern.
+void read_exe(const Root& root, ProcessInfo& process, ProcessStepObserver* observer = nullptr);
 // status (user, memory, threads), cmdline and exe: everything a decision and its log line need.
-void read_details(const Root& root, ProcessInfo& process);
+void read_details(const Root& root, ProcessInfo& process, ProcessStepObserver* observer = nullptr);
 
 }  // namespace spawngate

@@ -9,7 +9,6 @@
 #include <csignal>
 #include <cstring>
 #include <optional>
-#include <thread>
 
 #include "pidfd.hpp"
 #include "proc_stat.hpp"
@@ -71,37 +70,34 @@ class Reaper {
     Reaper(const Root& root, const ActOptions& options)
         : root_(root), options_(options), use_pidfd_(options.use_pidfd && pidfd_supported()) {}
 
-    // Opens and identity-checks one target; false when it is gone already.
+    // Opens and identity-checks one target; false when it is gone already or cannot be held.
     bool hold(Victim& victim) const {
         const ProcessRef& target = victim.result.target;
         // Deciding already excludes these; acting refuses them again, whatever the caller passes.
         if (target.pid <= 1 || target.pid == ::getpid() || target.pid == ::getppid())
             return failed(victim, EPERM, "signalling PID 1, the reaper or its parent (refused)");
-        if (use_pidfd_) {
-            int error = 0;
-            victim.pidfd = PidFd::open(target.pid, error);
-            if (!victim.pidfd.valid()) {
-                if (error == ESRCH) return vanished(victim);
-                return failed(victim, error, "pidfd_open");
-            }
+        if (!use_pidfd_) return refused(victim, ENOSYS);
+        notify(options_.observer, ProcessStep::PidfdOpen, target.pid);
+        int error = 0;
+        victim.pidfd = PidFd::open(target.pid, error);
+        if (!victim.pidfd.valid()) {
+            if (error == ESRCH) return vanished(victim);
+            // ENOSYS: before Linux 5.3. EPERM: a seccomp profile that predates pidfd_open
+            // (pidfd_open itself never checks permissions).
+            if (error == ENOSYS || error == EPERM) return refused(victim, error);
+            return failed(victim, error, "pidfd_open");
         }
         // With the pidfd held, a later reuse of the pid cannot change what the pidfd points at;
         // this check makes sure it points at the process we decided about.
+        notify(options_.observer, ProcessStep::IdentityCheck, target.pid);
         if (!same_live_process(root_, target)) return vanished(victim);
         return true;
     }
 
-    // Sends `signal`; false when the target is done (vanished or failed).
+    // Sends `signal` through the pidfd; false when the target is done (vanished or failed).
     bool send(Victim& victim, int signal) const {
-        const ProcessRef& target = victim.result.target;
-        int error = 0;
-        if (use_pidfd_) {
-            error = victim.pidfd.send_signal(signal);
-        } else {
-            // Fallback: a fresh start-time check immediately before kill(2).
-            if (!same_live_process(root_, target)) return exited(victim);
-            if (::kill(target.pid, signal) != 0) error = errno;
-        }
+        notify(options_.observer, ProcessStep::Signal, victim.result.target.pid);
+        const int error = victim.pidfd.send_signal(signal);
         // Held and identity-checked, now gone: it exited on its own, typically because the
         // descendants signalled just before it were what it was waiting for.
         if (error == ESRCH) return exited(victim);
@@ -112,40 +108,27 @@ class Reaper {
         return true;
     }
 
-    bool has_exited(Victim& victim) const {
-        if (use_pidfd_) return victim.pidfd.wait_for_exit(0);
-        return !same_live_process(root_, victim.result.target);
-    }
-
     // Waits until every pending victim has exited or the deadline passes.
-    void wait_all(std::vector<Victim>& victims, Clock::time_point deadline,
-                  Clock::time_point started) const {
+    static void wait_all(std::vector<Victim>& victims, Clock::time_point deadline,
+                         Clock::time_point started) {
         for (;;) {
             std::vector<pollfd> watches;
-            std::vector<Victim*> watched;
             for (Victim& victim : victims) {
                 if (!victim.pending) continue;
-                if (has_exited(victim)) {
+                if (victim.pidfd.wait_for_exit(0)) {
                     victim.pending = false;
                     victim.exited = true;
                     victim.result.elapsed_ms = ms_since(started);
                     continue;
                 }
-                if (use_pidfd_) watches.push_back({victim.pidfd.get(), POLLIN, 0});
-                watched.push_back(&victim);
+                watches.push_back({victim.pidfd.get(), POLLIN, 0});
             }
-            if (watched.empty()) return;
+            if (watches.empty()) return;
             const auto now = Clock::now();
             if (now >= deadline) return;
             const auto left =
                 std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
-            if (use_pidfd_) {
-                ::poll(watches.data(), watches.size(),
-                       static_cast<int>(std::max<long long>(left, 1)));
-            } else {
-                std::this_thread::sleep_for(
-                    std::chrono::milliseconds(std::min<long long>(left, 10)));
-            }
+            ::poll(watches.data(), watches.size(), static_cast<int>(std::max<long long>(left, 1)));
         }
     }
 
@@ -170,6 +153,16 @@ class Reaper {
         victim.result.detail = step + " failed: " + std::strerror(error);
         return false;
     }
+    // Without a pidfd, the only way left is kill(2) by pid, and a pid is reused once its process
+    // is reaped: between our start-time check and the kill, the victim may exit and a stranger
+    // take its number. The reaper exists to never hit the wrong process, so it does not signal.
+    static bool refused(Victim& victim, int error) {
+        failed(victim, error, "pidfd_open");
+        victim.result.detail +=
+            " (pidfds unavailable: Linux before 5.3, a seccomp filter, or --no-pidfd); not "
+            "signalled: kill(2) by pid could hit a recycled pid";
+        return false;
+    }
 };
 
 }  // namespace
@@ -190,8 +183,8 @@ const char* outcome_name(Outcome outcome) {
     return "unknown";
 }
 
-const char* signal_method(const ActOptions& options) {
-    return options.use_pidfd && pidfd_supported() ? "pidfd" : "kill";
+const char* signal_method(const ActOptions& /*options*/) {
+    return "pidfd";  // the only method: without pidfds nothing is signalled
 }
 
 std::vector<TargetResult> reap_targets(const Root& root, const std::vector<ProcessRef>& targets,
@@ -215,15 +208,15 @@ std::vector<TargetResult> reap_targets(const Root& root, const std::vector<Proce
     for (std::size_t i = 0; i < victims.size(); ++i)
         if (held[i]) reaper.send(victims[i], signal);
     if (signal != SIGKILL) {
-        reaper.wait_all(victims, started + std::chrono::milliseconds(grace_ms), started);
+        Reaper::wait_all(victims, started + std::chrono::milliseconds(grace_ms), started);
         for (Victim& victim : victims) {
             if (!victim.pending) continue;
             victim.pending = false;
             victim.killed_after_grace = reaper.send(victim, SIGKILL);
         }
     }
-    reaper.wait_all(victims, Clock::now() + std::chrono::milliseconds(options.kill_wait_ms),
-                    started);
+    Reaper::wait_all(victims, Clock::now() + std::chrono::milliseconds(options.kill_wait_ms),
+                     started);
     for (Victim& victim : victims) finish(victim, grace_ms, options, started);
     std::vector<TargetResult> results;
     results.reserve(victims.size());

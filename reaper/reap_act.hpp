@@ -5,8 +5,9 @@
 // polling the pidfds (a target that has already exited returns at once). A target that ignores
 // the rule's signal gets SIGKILL after the grace.
 //
-// Where the kernel has no pidfds (before 5.3), the fallback says so in every result and uses
-// kill(2) only right after a fresh start-time check: a smaller, but not zero, window.
+// Where the kernel has no pidfds (before 5.3, or a seccomp filter refuses pidfd_open), nothing is
+// signalled: each target fails with the reason. kill(2) by pid, even right after a start-time
+// check, leaves a window in which a recycled pid is hit.
 
 #include <sys/types.h>
 
@@ -14,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "process_step_observer.hpp"
 #include "reap_decide.hpp"
 #include "root.hpp"
 
@@ -39,8 +41,9 @@ struct TargetResult {
 
 struct ActOptions {
     bool dry_run = false;
-    bool use_pidfd = true;  // false forces the kill(2) fallback (for kernels without pidfds, tests)
-    std::uint64_t kill_wait_ms = 5000;  // how long to wait for SIGKILL to take effect
+    bool use_pidfd = true;  // false acts as on a kernel without pidfds: nothing is signalled
+    ProcessStepObserver* observer = nullptr;  // fault tests only (process_step_observer.hpp)
+    std::uint64_t kill_wait_ms = 5000;        // how long to wait for SIGKILL to take effect
 };
 
 // Signals `targets` in order (descendants deepest first, then the victim) with `signal`, waits up
@@ -49,7 +52,7 @@ std::vector<TargetResult> reap_targets(const Root& root, const std::vector<Proce
                                        int signal, std::uint64_t grace_ms,
                                        const ActOptions& options);
 
-// Which method reap_targets uses with these options on this kernel: "pidfd" or "kill".
+// The method reap_targets signals with: always "pidfd" (the log's "method" field).
 const char* signal_method(const ActOptions& options);
 
 }  // namespace spawngate

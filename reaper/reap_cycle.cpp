@@ -57,9 +57,9 @@ struct CycleInput {
 };
 
 // Reads the stat of `pid` and of its ancestors up to PID 1.
-void ensure_chain(const Root& root, CycleInput& input, pid_t pid) {
+void ensure_chain(const Root& root, CycleInput& input, pid_t pid, ProcessStepObserver* observer) {
     for (int steps = 0; pid > 0 && steps < 64; ++steps) {
-        if (!ensure_stat(root, input.clock, input.snapshot, pid)) return;
+        if (!ensure_stat(root, input.clock, input.snapshot, pid, observer)) return;
         pid = input.snapshot.find(pid)->ppid;
     }
 }
@@ -78,13 +78,14 @@ CycleInput read_cycle_input(const ReaperConfig& config, const std::vector<const 
     for (const Rule* rule : rules)
         if (rule->process_name) names.push_back(&*rule->process_name);
     const bool every_rule_named = !rules.empty() && names.size() == rules.size();
-    input.snapshot = scan_processes(root, *clock.clock, every_rule_named ? &names : nullptr);
+    input.snapshot =
+        scan_processes(root, *clock.clock, every_rule_named ? &names : nullptr, options.observer);
     if (input.snapshot.problem) return input;
     input.clock = *clock.clock;
 
     DecideContext& context = input.context;
     context.self_pid = options.self_pid ? options.self_pid : ::getpid();
-    ensure_chain(root, input, context.self_pid);
+    ensure_chain(root, input, context.self_pid, options.observer);
     context.self_uid = ::getuid();
     context.self_and_ancestors = self_and_ancestors(input.snapshot, context.self_pid);
     context.scope_members.resize(config.rules.size());
@@ -111,22 +112,38 @@ CycleInput read_cycle_input(const ReaperConfig& config, const std::vector<const 
                                        context))
                 continue;
             if (rule->cmdline) {
-                read_cmdline(root, process);
+                read_cmdline(root, process, options.observer);
                 if (!process.cmdline || !rule->cmdline->matches(*process.cmdline)) continue;
             }
             if (rule->exe) {
-                read_exe(root, process);
+                read_exe(root, process, options.observer);
                 if (!process.exe || !rule->exe->matches(*process.exe)) continue;
             }
-            read_details(root, process);
+            read_details(root, process, options.observer);
             break;
         }
     }
     // The parent chain of every candidate, for the log (the orphan check needs only names).
     for (std::size_t i = 0; i < input.snapshot.processes.size(); ++i)
         if (input.snapshot.processes[i].status_read)
-            ensure_chain(root, input, input.snapshot.processes[i].pid);
+            ensure_chain(root, input, input.snapshot.processes[i].pid, options.observer);
     return input;
+}
+
+// Processes the decisions left out because a read failed: gone, or not judgeable (reported).
+void collect_read_failures(const Snapshot& snapshot, std::vector<pid_t>& vanished,
+                           std::vector<Problem>& unreadable) {
+    vanished = snapshot.vanished;
+    unreadable = snapshot.unreadable;
+    for (const ProcessInfo& process : snapshot.processes) {
+        if (process.vanished) {
+            vanished.push_back(process.pid);
+        } else if (process.unreadable) {
+            unreadable.push_back(*process.unreadable);
+        }
+    }
+    for (Problem& problem : unreadable)
+        problem.what += "; that process was skipped, never judged on what could be read";
 }
 
 // The config restricted to one rule, for `match`.
@@ -148,7 +165,7 @@ std::vector<Decision> decide_with_descendant_details(const ReaperConfig& config,
         for (const Decision& decision : decisions)
             if (decision.kind == DecisionKind::Reap &&
                 config.rules[decision.rule_index].descendants) {
-                complete_scan(root, input.clock, input.snapshot);
+                complete_scan(root, input.clock, input.snapshot, options.observer);
                 decisions = decide(input.snapshot, config, input.context);
                 break;
             }
@@ -158,7 +175,7 @@ std::vector<Decision> decide_with_descendant_details(const ReaperConfig& config,
     for (const Decision& decision : decisions)
         for (const ProcessRef& child : decision.descendants)
             if (ProcessInfo* info = input.snapshot.find(child.pid); info && !info->status_read) {
-                read_details(root, *info);
+                read_details(root, *info, options.observer);
                 read_more = true;
             }
     return read_more ? decide(input.snapshot, config, input.context) : decisions;
@@ -178,6 +195,21 @@ nlohmann::json escalation_event(const DecisionRecord& record, const ReaperSettin
             {"message",
              "respawn loop: this command came back after every reap; it is left alone for the "
              "window and needs a diagnosis"}};
+}
+
+// A victim that passed the identity check but was gone before its signal (ESRCH) is told apart
+// from one that exited once its descendants were signalled only here, where a decision's targets
+// are known: when no target of the decision got a signal, it exited on its own and was not reaped
+// (nor is it counted towards a respawn loop).
+void mark_vanished_if_nothing_was_sent(std::vector<TargetResult>& results) {
+    if (results.empty()) return;
+    for (const TargetResult& result : results)
+        if (!result.signals_sent.empty()) return;
+    TargetResult& victim = results.back();
+    if (victim.outcome != Outcome::ExitedAfterSignal) return;
+    victim.outcome = Outcome::VanishedBeforeSignal;
+    victim.detail = "vanished before the signal (exited on its own after the identity check)";
+    victim.elapsed_ms = 0;
 }
 
 // Signals the targets of every Reap/DryRun record together, batched by (signal, grace), and
@@ -206,6 +238,7 @@ void act_together(std::vector<DecisionRecord>& records, const ReaperConfig& conf
                 std::make_move_iterator(results.begin() + static_cast<long>(next)),
                 std::make_move_iterator(results.begin() + static_cast<long>(next + count)));
             next += count;
+            mark_vanished_if_nothing_was_sent(records[i].results);
         }
     }
 }
@@ -221,7 +254,12 @@ std::vector<Decision> match_now(const ReaperConfig& config, const Rule& rule,
         problems.push_back(*input.snapshot.problem);
         return {};
     }
-    return decide_with_descendant_details(subset, input, options);
+    std::vector<Decision> decisions = decide_with_descendant_details(subset, input, options);
+    std::vector<pid_t> vanished;
+    std::vector<Problem> unreadable;
+    collect_read_failures(input.snapshot, vanished, unreadable);
+    problems.insert(problems.end(), unreadable.begin(), unreadable.end());
+    return decisions;
 }
 
 CycleReport run_reap_cycle(const ReaperConfig& config, const CycleOptions& options) {
@@ -237,6 +275,7 @@ CycleReport run_reap_cycle(const ReaperConfig& config, const CycleOptions& optio
     }
     report.processes_scanned = input.snapshot.processes.size();
     const std::vector<Decision> decisions = decide_with_descendant_details(config, input, options);
+    collect_read_failures(input.snapshot, report.vanished, report.unreadable);
 
     // Respawn state (command lines, so private: 0600) is kept only when a path is given; a corrupt
     // file starts over, with a warning.
@@ -260,6 +299,7 @@ CycleReport run_reap_cycle(const ReaperConfig& config, const CycleOptions& optio
     ActOptions act;
     act.dry_run = options.dry_run;
     act.use_pidfd = options.use_pidfd;
+    act.observer = options.observer;
     DecisionLog log(options.log_path);
     bool state_changed = false;
     bool log_failed = false;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "problem.hpp"
+#include "process_step_observer.hpp"
 #include "reap_act.hpp"
 #include "reap_config.hpp"
 #include "reap_log.hpp"
@@ -26,9 +27,9 @@ inline constexpr std::string_view kDefaultLogPath = "/var/log/spawngate/reaper.j
 inline constexpr std::string_view kDefaultStatePath = "/run/spawngate/reaper.state.json";
 
 struct CycleOptions {
-    std::string root = "/";                                   // the directory standing in for "/"
-    bool dry_run = false;                                     // decide and log, send nothing
-    bool use_pidfd = true;                                    // false: the kill(2) fallback
+    std::string root = "/";  // the directory standing in for "/"
+    bool dry_run = false;    // decide and log, send nothing
+    bool use_pidfd = true;   // false: as on a kernel without pidfds (nothing is signalled)
     std::string log_path = std::string(kDefaultLogPath);      // empty: no log file
     std::string state_path = std::string(kDefaultStatePath);  // respawn counts; empty: none kept
     bool summary_to_stderr = true;                            // one human line per decision
@@ -36,6 +37,8 @@ struct CycleOptions {
     // Caps every rule's grace: the gate's auto-reap runs on a launch path and must not wait a
     // rule's full grace before answering (the victims get SIGKILL sooner instead).
     std::uint64_t max_grace_ms = UINT64_MAX;
+    // Fault tests only: told before each per-process read and act step (process_step_observer.hpp).
+    ProcessStepObserver* observer = nullptr;
 };
 
 struct CycleReport {
@@ -48,7 +51,12 @@ struct CycleReport {
     std::size_t escalations = 0;
     std::size_t would_reap = 0;     // dry run
     std::vector<Problem> problems;  // log, state, cgroup and escalation failures (reaping went on)
-    bool cannot_run = false;        // /proc unreadable: nothing was decided
+    // Processes left out of every decision: gone mid-scan (ordinary; not reported), or with a
+    // /proc file that could not be read, was empty or did not parse (reported as a warning; they
+    // are never signalled on partial data). Neither changes the exit code.
+    std::vector<pid_t> vanished;
+    std::vector<Problem> unreadable;
+    bool cannot_run = false;  // /proc unreadable: nothing was decided
     std::uint64_t duration_us = 0;
 };
 

@@ -188,6 +188,9 @@ std::vector<Decision> decide(const Snapshot& snapshot, const ReaperConfig& confi
     std::unordered_set<pid_t> taken;  // victims and their descendants already decided
     for (const ProcessInfo& process : snapshot.processes) {
         if (!process.stat_read || !process.uid) continue;  // never a candidate
+        // Gone mid-scan, or not fully readable: judging it on what was read could reap a process
+        // its unread cmdline would have protected.
+        if (process.vanished || process.unreadable) continue;
         const Exclusion exclusion = hard_exclusion(process, config.settings, context);
         // These never reach a rule: they are not processes a rule is about.
         if (exclusion == Exclusion::NamespaceInit || exclusion == Exclusion::KernelThread ||
@@ -211,7 +214,9 @@ std::vector<Decision> decide(const Snapshot& snapshot, const ReaperConfig& confi
                 for (ProcessRef& child : descendants_deepest_first(snapshot, process.pid)) {
                     const ProcessInfo* info = snapshot.find(child.pid);
                     // Never through a descendant either: the reaper's chain and protected names.
-                    if (info && hard_exclusion(*info, config.settings, context) != Exclusion::None)
+                    if (info &&
+                        (info->vanished || info->unreadable ||
+                         hard_exclusion(*info, config.settings, context) != Exclusion::None))
                         continue;
                     taken.insert(child.pid);
                     decision.descendants.push_back(std::move(child));

@@ -166,9 +166,39 @@ Problem DecisionLog::open() {
         ::mkdir(split_path(split.directory).directory.c_str(), 0755);
         ::mkdir(split.directory.c_str(), 0750);
     }
-    fd_.reset(::open(path_.c_str(),
-                     O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0640));
+    // The reaper runs as root: a log directory replaced by a symlink (to /etc/cron.d, say) or
+    // handed to another user must not turn the log into a root-owned write elsewhere. The
+    // directory is opened without following a symlink and checked, and the log is opened
+    // relative to it; O_NONBLOCK keeps a FIFO planted as the log from hanging the cycle.
+    const UniqueFd dir{
+        ::open(split.directory.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)};
+    if (!dir) {
+        const int error = errno;
+        return {path_, error == ELOOP || error == ENOTDIR
+                           ? "cannot open the log: its directory " + split.directory +
+                                 " is a symlink or not a directory; refusing to write through it"
+                           : "cannot open the log directory: " + std::string(std::strerror(error))};
+    }
+    struct stat info {};
+    if (::fstat(dir.get(), &info) != 0 || (info.st_uid != 0 && info.st_uid != ::geteuid()) ||
+        ((info.st_mode & S_IWOTH) != 0 && (info.st_mode & S_ISVTX) == 0))
+        return {path_, "cannot open the log: its directory " + split.directory +
+                           " is owned by another user or writable by others; refusing to log "
+                           "there (use a root-owned directory such as /var/log/spawngate)"};
+    // O_RDWR only to read the last byte back (below); every write still appends.
+    fd_.reset(::openat(dir.get(), split.name.c_str(),
+                       O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY,
+                       0640));
     if (!fd_) return {path_, std::string("cannot open the log: ") + std::strerror(errno)};
+    if (::fstat(fd_.get(), &info) != 0 || !S_ISREG(info.st_mode)) {
+        fd_.reset();
+        return {path_, "the log is not a regular file; refusing to write to it"};
+    }
+    // A reaper killed in the middle of a long line (SIGKILL can cut a write of more than a page)
+    // leaves it without its newline: the next line then starts on a line of its own, and parses.
+    char last = '\n';
+    if (info.st_size > 0 && ::pread(fd_.get(), &last, 1, info.st_size - 1) == 1 && last != '\n')
+        starts_mid_line_ = true;
     return {};
 }
 
@@ -176,12 +206,25 @@ Problem DecisionLog::append(const std::string& line) {
     if (!fd_) {
         if (Problem problem = open(); !problem.what.empty()) return problem;
     }
-    const std::string text = line + "\n";
+    const std::string text = (starts_mid_line_ ? "\n" : "") + line + "\n";
+    struct stat before {};
+    const bool sized = ::fstat(fd_.get(), &before) == 0;
     // O_APPEND and one write per line: concurrent writers never interleave within a line.
     const ssize_t wrote = ::write(fd_.get(), text.data(), text.size());
     if (wrote < 0) return {path_, std::string("cannot write the log: ") + std::strerror(errno)};
-    if (static_cast<std::size_t>(wrote) != text.size())
-        return {path_, "short write to the log (disk full?)"};
+    if (static_cast<std::size_t>(wrote) != text.size()) {
+        // A full disk takes the part of a line that fits in the file's last page: cut it off
+        // again, so the log holds whole lines only (unless another writer appended meanwhile;
+        // then the next line starts on a line of its own).
+        struct stat after {};
+        const bool cut = sized && ::fstat(fd_.get(), &after) == 0 &&
+                         after.st_size == before.st_size + wrote &&
+                         ::ftruncate(fd_.get(), before.st_size) == 0;
+        starts_mid_line_ = !cut;
+        return {path_, std::string("short write to the log (disk full?); the partial line was ") +
+                           (cut ? "removed" : "left in place")};
+    }
+    starts_mid_line_ = false;
     return {};
 }
 

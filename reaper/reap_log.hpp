@@ -61,6 +61,7 @@ class DecisionLog {
     Problem open();
     std::string path_;
     UniqueFd fd_;
+    bool starts_mid_line_ = false;  // the file does not end with a newline (a torn last line)
 };
 
 }  // namespace spawngate

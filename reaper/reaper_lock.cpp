@@ -25,7 +25,9 @@ ReaperLock try_lock_reaper(std::string_view path) {
                            O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
     if (!lock.fd) {
         lock.problem = {std::string(path),
-                        std::string("cannot open the lock file: ") + std::strerror(errno)};
+                        errno == ELOOP
+                            ? std::string("the lock file is a symlink; refusing to follow it")
+                            : std::string("cannot open the lock file: ") + std::strerror(errno)};
         return lock;
     }
     if (::flock(lock.fd.get(), LOCK_EX | LOCK_NB) != 0) {

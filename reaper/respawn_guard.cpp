@@ -108,8 +108,17 @@ Problem run_escalation_command(const std::vector<std::string>& argv, const std::
     args.reserve(argv.size() + 1);
     for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
     args.push_back(nullptr);
+    // The reaper blocks its stop signals during a cycle; the command must not inherit that mask
+    // (it could then not be stopped by TERM).
+    posix_spawnattr_t attributes;
+    ::posix_spawnattr_init(&attributes);
+    sigset_t none;
+    sigemptyset(&none);
+    ::posix_spawnattr_setsigmask(&attributes, &none);
+    ::posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
     pid_t child = 0;
-    const int spawned = ::posix_spawn(&child, args[0], &actions, nullptr, args.data(), environ);
+    const int spawned = ::posix_spawn(&child, args[0], &actions, &attributes, args.data(), environ);
+    ::posix_spawnattr_destroy(&attributes);
     ::posix_spawn_file_actions_destroy(&actions);
     read_end.reset();
     if (spawned != 0) return {where, std::string("cannot start: ") + std::strerror(spawned)};

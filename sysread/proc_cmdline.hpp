@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "proc_read_failure.hpp"
 #include "root.hpp"
 
 namespace spawngate {
@@ -19,12 +20,15 @@ namespace spawngate {
 std::string join_cmdline(std::string_view raw);
 
 // The joined command line of PID, at most `max_bytes` of it; nullopt when the process is gone or
-// the file unreadable. An empty string is a real answer (kernel thread, zombie).
+// the file unreadable, and then `failure` says which. An empty string is a real answer (kernel
+// thread, zombie).
 std::optional<std::string> read_proc_cmdline(const Root& root, pid_t pid,
-                                             std::size_t max_bytes = 32768);
+                                             std::size_t max_bytes = 32768,
+                                             ProcReadError* failure = nullptr);
 
 // The target of /proc/PID/exe; nullopt when unreadable (kernel threads have none, and another
 // user's process is EACCES unless we are root). " (deleted)" stays when the binary was replaced.
-std::optional<std::string> read_proc_exe(const Root& root, pid_t pid);
+std::optional<std::string> read_proc_exe(const Root& root, pid_t pid,
+                                         ProcReadError* failure = nullptr);
 
 }  // namespace spawngate

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "problem.hpp"
+#include "proc_read_failure.hpp"
 #include "proc_stat.hpp"
 #include "root.hpp"
 #include "unique_fd.hpp"
@@ -31,13 +32,13 @@ class ProcDirectory {
     bool valid() const { return fd_.valid(); }
 
     // /proc/PID/stat parsed (see proc_stat.hpp); nullopt when the process is gone or the file is
-    // not well formed.
-    std::optional<ProcStat> read_stat(pid_t pid) const;
+    // unreadable, empty, not well formed or names another pid, and then `failure` says which.
+    std::optional<ProcStat> read_stat(pid_t pid, ProcReadError* failure = nullptr) const;
 
     // /proc/PID/comm without its newline: the same 15-byte name as in stat, and about half the
     // kernel's cost of stat (measured: 7 us against 12 us a file), so a scan whose every rule
     // names a process can rule most processes out on it.
-    std::optional<std::string> read_comm(pid_t pid) const;
+    std::optional<std::string> read_comm(pid_t pid, ProcReadError* failure = nullptr) const;
 
   private:
     UniqueFd fd_;

@@ -65,12 +65,20 @@ ProcStatus parse_proc_status(std::string_view text) {
     return status;
 }
 
-std::optional<ProcStatus> read_proc_status(const Root& root, pid_t pid) {
+std::optional<ProcStatus> read_proc_status(const Root& root, pid_t pid, ProcReadError* failure) {
+    ProcReadError ignored;
+    ProcReadError& outcome = failure ? *failure : ignored;
     // status is ~1.5 KiB; 8 KiB leaves room for long Groups: lines.
     std::array<char, 8192> buffer;
     const ReadResult read = read_file(root, "/proc/" + std::to_string(pid) + "/status", buffer);
-    if (read.status != ReadStatus::Ok && read.status != ReadStatus::Truncated) return std::nullopt;
-    if (read.text.empty()) return std::nullopt;
+    if (read.status != ReadStatus::Ok && read.status != ReadStatus::Truncated) {
+        outcome = proc_read_error_for(read.error);
+        return std::nullopt;
+    }
+    if (read.text.empty()) {
+        outcome = {ProcReadFailure::Empty, 0};
+        return std::nullopt;
+    }
     return parse_proc_status(read.text);
 }
 

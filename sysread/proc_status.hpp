@@ -13,6 +13,7 @@
 #include <optional>
 #include <string_view>
 
+#include "proc_read_failure.hpp"
 #include "root.hpp"
 
 namespace spawngate {
@@ -38,7 +39,9 @@ struct ProcStatus {
 // not parse stays absent rather than becoming 0.
 ProcStatus parse_proc_status(std::string_view text);
 
-// Reads /proc/PID/status below `root`; nullopt when the process is gone or the file unreadable.
-std::optional<ProcStatus> read_proc_status(const Root& root, pid_t pid);
+// Reads /proc/PID/status below `root`; nullopt when the process is gone or the file unreadable or
+// empty, and then `failure` says which.
+std::optional<ProcStatus> read_proc_status(const Root& root, pid_t pid,
+                                           ProcReadError* failure = nullptr);
 
 }  // namespace spawngate

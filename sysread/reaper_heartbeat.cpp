@@ -4,6 +4,7 @@
 #include <array>
 
 #include "file_read.hpp"
+#include "hot_path.hpp"
 #include "state_dir.hpp"
 #include "text_parse.hpp"
 
@@ -40,23 +41,33 @@ std::optional<ReaperHeartbeat> parse_heartbeat(std::string_view text) {
     return heartbeat;
 }
 
-HeartbeatRead read_heartbeat(const Root& root, std::string_view path, std::uint64_t now_unix_s,
-                             std::uint64_t missed_cycles) {
+HeartbeatRead judge_heartbeat_age(const ReaperHeartbeat& heartbeat, std::uint64_t now_unix_s,
+                                  std::uint64_t missed_cycles) {
+    HeartbeatRead result;
+    result.heartbeat = heartbeat;
+    const std::uint64_t written = heartbeat.time_unix_s;
+    result.age_s = now_unix_s > written ? now_unix_s - written : 0;
+    result.ahead_s = written > now_unix_s ? written - now_unix_s : 0;
+    const std::uint64_t allowed = missed_cycles * std::max<std::uint64_t>(heartbeat.interval_s, 1);
+    result.state = result.age_s > allowed || result.ahead_s > allowed ? HeartbeatState::Late
+                                                                      : HeartbeatState::Fresh;
+    return result;
+}
+
+SPAWNGATE_HOT_PATH HeartbeatRead read_heartbeat(const Root& root, std::string_view path,
+                                                std::uint64_t now_unix_s,
+                                                std::uint64_t missed_cycles) {
     HeartbeatRead result;
     std::array<char, 512> buffer;
     const ReadResult read = read_file(root, path, buffer);
     if (read.status == ReadStatus::Missing) return result;
-    result.heartbeat = read.ok() ? parse_heartbeat(read.text) : std::nullopt;
-    if (!result.heartbeat) {
+    const std::optional<ReaperHeartbeat> heartbeat =
+        read.ok() ? parse_heartbeat(read.text) : std::nullopt;
+    if (!heartbeat) {
         result.state = HeartbeatState::Malformed;
         return result;
     }
-    const std::uint64_t written = result.heartbeat->time_unix_s;
-    result.age_s = now_unix_s > written ? now_unix_s - written : 0;
-    const std::uint64_t allowed =
-        missed_cycles * std::max<std::uint64_t>(result.heartbeat->interval_s, 1);
-    result.state = result.age_s > allowed ? HeartbeatState::Late : HeartbeatState::Fresh;
-    return result;
+    return judge_heartbeat_age(*heartbeat, now_unix_s, missed_cycles);
 }
 
 Problem write_heartbeat(std::string_view path, const ReaperHeartbeat& heartbeat) {

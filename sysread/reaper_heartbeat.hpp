@@ -52,14 +52,26 @@ enum class HeartbeatState {
 struct HeartbeatRead {
     HeartbeatState state = HeartbeatState::Missing;
     std::optional<ReaperHeartbeat> heartbeat;
-    std::uint64_t age_s = 0;  // now - time_unix_s, when there is a heartbeat
+    std::uint64_t age_s = 0;    // now - time_unix_s, when there is a heartbeat
+    std::uint64_t ahead_s = 0;  // time_unix_s - now, when the heartbeat is dated in the future
 };
 
 // Reads the heartbeat at `path` below `root` and judges it against `now_unix_s`: Late when more
-// than `missed_cycles` intervals have passed (the gate warns after three). Small, allocation-light
+// than `missed_cycles` intervals have passed (the gate warns after three), or when it is dated
+// more than that far in the future (see judge_heartbeat_age). Small, allocation-light
 // and without JSON, so the gate can call it on its hot path.
 HeartbeatRead read_heartbeat(const Root& root, std::string_view path, std::uint64_t now_unix_s,
                              std::uint64_t missed_cycles = 3);
+
+// The judgement alone: `heartbeat` read at wall-clock time `now_unix_s`. The heartbeat carries
+// wall-clock time (the gate and the reaper share no other clock across processes and boots),
+// so a step of the clock shows here. Stepped back, the heartbeat is dated in the future: within
+// the allowed window it reads Fresh, beyond it Late (a reaper still running rewrites it within
+// one interval; one that stopped must not read as fresh until the clock catches up, possibly
+// days later). Stepped forward, it reads Late until the next cycle rewrites it. Either way a
+// step costs at most one interval of warning, never a block and never lasting silence.
+HeartbeatRead judge_heartbeat_age(const ReaperHeartbeat& heartbeat, std::uint64_t now_unix_s,
+                                  std::uint64_t missed_cycles = 3);
 
 // Writes the heartbeat to `path` (its directory is checked as a StateDir and created if missing).
 // Returns an empty Problem on success.
