@@ -148,8 +148,14 @@ Located locate_self(const spawngate::Root& root) {
     auto parsed = spawngate::parse_cgroup_membership(read.text);
     if (!parsed.membership) return {};
     spawngate::CgroupMountTable mounts(root);
-    return {spawngate::locate_controller(root, *parsed.membership, "pids", mounts).location,
-            spawngate::locate_controller(root, *parsed.membership, "memory", mounts).location};
+    // As measure() does: locating opens each controller's limit file at the caller's level, so
+    // the level steps below read one file fewer than they otherwise would.
+    const char* memory_limit =
+        parsed.membership->v1_for("memory") ? "memory.limit_in_bytes" : "memory.max";
+    return {
+        spawngate::locate_controller(root, *parsed.membership, "pids", mounts, "pids.max").location,
+        spawngate::locate_controller(root, *parsed.membership, "memory", mounts, memory_limit)
+            .location};
 }
 
 // A private state directory for the ledger, removed afterwards.
