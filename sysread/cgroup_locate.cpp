@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <array>
-#include <cstring>
 
 #include "file_read.hpp"
 #include "hot_path.hpp"
@@ -38,13 +37,8 @@ bool directory_exists(const Root& root, CgroupLocation& location) {
 SPAWNGATE_HOT_PATH bool limit_file_opens(const Root& root, CgroupLocation& location,
                                          std::string_view limit_file, long magic) {
     if (limit_file.empty() || location.path == "/") return false;  // the root has no limits
-    char file[512];
-    const std::string directory = location.directory();
-    if (directory.size() + 1 + limit_file.size() + 1 > sizeof file) return false;
-    std::memcpy(file, directory.data(), directory.size());
-    file[directory.size()] = '/';
-    std::memcpy(file + directory.size() + 1, limit_file.data(), limit_file.size());
-    file[directory.size() + 1 + limit_file.size()] = '\0';
+    std::string file = location.directory();
+    file.append(1, '/').append(limit_file);
     const UniqueFd fd = root.open_read(file);
     if (!fd) return false;
     struct statfs filesystem {};
