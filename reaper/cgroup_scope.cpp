@@ -48,8 +48,7 @@ std::optional<std::string> own_pids_cgroup(const Root& root) {
     if (!read.ok()) return std::nullopt;
     const MembershipParse parsed = parse_cgroup_membership(read.text);
     if (!parsed.membership) return std::nullopt;
-    if (const auto* line = parsed.membership->v1_for(kController)) return line->path;
-    return parsed.membership->unified;
+    return pids_cgroup_path(*parsed.membership);
 }
 
 ScopeMembers list_scope_members(const CgroupScope& scope, const Root& root) {
@@ -68,6 +67,7 @@ ScopeMembers list_scope_members(const CgroupScope& scope, const Root& root) {
         }
         base = *own;
     }
+    members.path = base;
     if (const int status = init_libcgroup(); status != 0) {
         members.problem = {"libcgroup", "cgroup_init failed: " + libcgroup_error(status)};
         return members;

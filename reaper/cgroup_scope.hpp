@@ -18,7 +18,8 @@ namespace spawngate {
 
 struct ScopeMembers {
     std::optional<std::unordered_set<pid_t>> pids;  // every task id in the subtree
-    Problem problem;                                // when pids is absent
+    std::optional<std::string> path;  // the subtree's top, as /proc/PID/cgroup shows paths
+    Problem problem;                  // when pids is absent
 };
 
 // `root` must be the system root: libcgroup reads the real mounts.

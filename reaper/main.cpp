@@ -168,15 +168,21 @@ int run_match(const ReaperConfig& config, const Arguments& arguments) {
               << (matches.size() == 1 ? "" : "es") << " now\n";
     for (const Decision& match : matches) {
         std::cout << "  pid " << match.victim.pid << " (" << printable(match.victim.name)
-                  << ") age " << match.victim.age_ms / 1000 << "s";
+                  << ") age " << format_age(match.victim.age_ms);
         if (match.kind == DecisionKind::Spared)
             std::cout << " [spared: " << describe(match.spared_by) << "]";
         std::cout << "\n    why: " << printable(match.reason) << "\n";
         if (match.victim.cmdline)
             std::cout << "    cmdline: " << printable(*match.victim.cmdline) << "\n";
+        if (match.victim.program)
+            std::cout << "    program: " << printable(*match.victim.program) << "\n";
         if (!match.descendants.empty())
             std::cout << "    with " << match.descendants.size() << " descendant"
                       << (match.descendants.size() == 1 ? "" : "s") << "\n";
+        for (const SparedProcess& spared : match.spared_descendants)
+            std::cout << "    sparing descendant pid " << spared.process.pid << " ("
+                      << printable(spared.process.name) << "): " << describe(spared.spared_by)
+                      << "\n";
     }
     return kExitOk;
 }

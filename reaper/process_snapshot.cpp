@@ -2,10 +2,14 @@
 
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 
+#include "cgroup_membership.hpp"
+#include "file_read.hpp"
 #include "proc_cmdline.hpp"
 #include "proc_scan.hpp"
+#include "program_name.hpp"
 
 namespace spawngate {
 
@@ -21,10 +25,15 @@ ProcessInfo* Snapshot::find(pid_t pid) {
 
 namespace {
 
+// argv beyond 32 KiB is not read: the program is found in its first words, and a pattern over
+// the rest would make a cycle's cost grow with what processes choose to put there.
+constexpr std::size_t kMaxCmdlineBytes = 32768;
+
 void fill_from_stat(ProcessInfo& process, ProcStat&& stat, const BootClock& clock) {
     process.stat_read = true;
     process.ppid = stat.ppid;
     process.session = stat.session;
+    process.process_group = stat.pgrp;
     process.name = std::move(stat.comm);
     process.state = stat.state;
     process.kernel_thread = stat.is_kernel_thread();
@@ -152,8 +161,24 @@ void read_cmdline(const Root& root, ProcessInfo& process, ProcessStepObserver* o
     process.cmdline_read = true;
     notify(observer, ProcessStep::Cmdline, process.pid);
     ProcReadError failure;
-    process.cmdline = read_proc_cmdline(root, process.pid, 32768, &failure);
-    if (!process.cmdline) note_failure(process, "cmdline", failure);
+    const auto argv = read_proc_argv(root, process.pid, kMaxCmdlineBytes, &failure);
+    if (!argv) {
+        note_failure(process, "cmdline", failure);
+        return;
+    }
+    process.cmdline = join_cmdline(*argv);
+    process.program = program_of(*argv);
+}
+
+void read_cgroup(const Root& root, ProcessInfo& process, ProcessStepObserver* /*observer*/) {
+    if (process.cgroup_read) return;
+    process.cgroup_read = true;
+    std::array<char, 4096> buffer;
+    const ReadResult read =
+        read_file(root, "/proc/" + std::to_string(process.pid) + "/cgroup", buffer);
+    if (!read.ok()) return;
+    const MembershipParse parsed = parse_cgroup_membership(read.text);
+    if (parsed.membership) process.cgroup = pids_cgroup_path(*parsed.membership);
 }
 
 void read_exe(const Root& root, ProcessInfo& process, ProcessStepObserver* observer) {
@@ -188,6 +213,7 @@ void read_details(const Root& root, ProcessInfo& process, ProcessStepObserver* o
     }
     read_cmdline(root, process, observer);
     read_exe(root, process, observer);
+    read_cgroup(root, process, observer);
 }
 
 }  // namespace spawngate

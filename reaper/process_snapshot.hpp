@@ -28,6 +28,7 @@ struct ProcessInfo {
     pid_t pid = 0;
     pid_t ppid = 0;
     pid_t session = 0;
+    pid_t process_group = 0;
     std::string name;  // comm, at most 15 bytes
     char state = '?';
     bool kernel_thread = false;
@@ -40,10 +41,13 @@ struct ProcessInfo {
     bool status_read = false;
     bool cmdline_read = false;
     bool exe_read = false;
+    bool cgroup_read = false;
     std::optional<uid_t> uid;
     std::optional<AnonMemory> anon_memory;
     std::optional<std::string> cmdline;
+    std::optional<std::string> program;  // from the same read as cmdline (program_name.hpp)
     std::optional<std::string> exe;
+    std::optional<std::string> cgroup;  // in the pids hierarchy (v1 "pids", else v2), for the log
 
     // Read failures, which keep the process out of every decision: it exited mid-scan (an
     // ordinary outcome), or a file the decision needs (status, cmdline) could not be read, was
@@ -92,7 +96,11 @@ void read_cmdline(const Root& root, ProcessInfo& process, ProcessStepObserver* o
 // exe is only ever matched, never needed to protect a process: an unreadable one (another user's
 // process is EACCES to a non-root reaper) simply matches no exe pattern.
 void read_exe(const Root& root, ProcessInfo& process, ProcessStepObserver* observer = nullptr);
-// status (user, memory, threads), cmdline and exe: everything a decision and its log line need.
+// The process's cgroup in the pids hierarchy; only ever logged or compared with a rule's scope,
+// so an unreadable one stays absent (and is outside every scope).
+void read_cgroup(const Root& root, ProcessInfo& process, ProcessStepObserver* observer = nullptr);
+// status (user, memory, threads), cmdline, exe and cgroup: everything a decision and its log line
+// need.
 void read_details(const Root& root, ProcessInfo& process, ProcessStepObserver* observer = nullptr);
 
 }  // namespace spawngate

@@ -190,6 +190,9 @@ class ConfigParser {
             } else if (key == "cmdline") {
                 rule.cmdline = pattern_of(value, key);
                 has_selective_matcher = true;
+            } else if (key == "program") {
+                rule.program = pattern_of(value, key);
+                has_selective_matcher = true;
             } else if (key == "older_than") {
                 rule.older_than_ms = duration_of(value, key);
             } else if (key == "orphan") {
@@ -356,6 +359,8 @@ const char* signal_name(int signal) {
             return "USR2";
         case SIGKILL:
             return "KILL";
+        case SIGSTOP:
+            return "STOP";  // sent by the act step only, before a tree's SIGKILL
     }
     return "?";
 }

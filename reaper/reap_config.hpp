@@ -30,6 +30,9 @@ struct Rule {
     std::optional<Pattern> process_name;  // regex on comm (at most 15 bytes)
     std::optional<Pattern> exe;           // regex on the /proc/PID/exe target
     std::optional<Pattern> cmdline;       // regex on argv joined by spaces
+    // regex on the program's base name: the script an interpreter runs, the module of
+    // `python -m`, the target of a task runner, else argv[0] (program_name.hpp)
+    std::optional<Pattern> program;
     std::optional<std::uint64_t> older_than_ms;
     bool orphan = false;                // parent is init or a configured subreaper
     bool skip_session_leaders = false;  // daemons lead their own session; orphans do not
@@ -45,7 +48,7 @@ struct Rule {
     bool descendants = false;         // the victim's descendants go too
 
     bool needs_status() const { return anon_memory_above_bytes.has_value(); }
-    bool needs_cmdline() const { return cmdline.has_value(); }
+    bool needs_cmdline() const { return cmdline.has_value() || program.has_value(); }
     bool needs_exe() const { return exe.has_value(); }
 };
 

@@ -39,16 +39,6 @@ std::uint64_t now_unix_ms() {
                                           .count());
 }
 
-std::string user_name(std::optional<uid_t> uid) {
-    if (!uid) return "";
-    std::array<char, 4096> buffer;
-    passwd entry{};
-    passwd* found = nullptr;
-    if (::getpwuid_r(*uid, &entry, buffer.data(), buffer.size(), &found) == 0 && found)
-        return found->pw_name;
-    return std::to_string(*uid);
-}
-
 // The read half of a cycle: stat for everything, details for candidates, scopes listed.
 struct CycleInput {
     Snapshot snapshot;
@@ -89,12 +79,14 @@ CycleInput read_cycle_input(const ReaperConfig& config, const std::vector<const 
     context.self_uid = ::getuid();
     context.self_and_ancestors = self_and_ancestors(input.snapshot, context.self_pid);
     context.scope_members.resize(config.rules.size());
+    context.scope_paths.resize(config.rules.size());
     for (std::size_t index = 0; index < config.rules.size(); ++index) {
         const Rule& rule = config.rules[index];
         if (!rule.cgroup || std::find(rules.begin(), rules.end(), &rule) == rules.end()) continue;
         ScopeMembers members = list_scope_members(*rule.cgroup, root);
         if (!members.pids) problems.push_back({"rule " + rule.name, members.problem.text()});
         context.scope_members[index] = std::move(members.pids);
+        if (context.scope_members[index]) context.scope_paths[index] = std::move(members.path);
     }
 
     // Details only where a rule could still match, cheapest evidence first: stat rules out most
@@ -111,9 +103,14 @@ CycleInput read_cycle_input(const ReaperConfig& config, const std::vector<const 
             if (!could_match_from_stat(*rule, index, process, input.snapshot, config.settings,
                                        context))
                 continue;
-            if (rule->cmdline) {
+            if (rule->needs_cmdline()) {
                 read_cmdline(root, process, options.observer);
-                if (!process.cmdline || !rule->cmdline->matches(*process.cmdline)) continue;
+                if (rule->cmdline &&
+                    (!process.cmdline || !rule->cmdline->matches(*process.cmdline)))
+                    continue;
+                if (rule->program &&
+                    (!process.program || !rule->program->matches(*process.program)))
+                    continue;
             }
             if (rule->exe) {
                 read_exe(root, process, options.observer);
@@ -169,15 +166,20 @@ std::vector<Decision> decide_with_descendant_details(const ReaperConfig& config,
                 decisions = decide(input.snapshot, config, input.context);
                 break;
             }
-    if (config.settings.protect_cmdlines.empty()) return decisions;
-    // Protected command lines must also spare descendants, whose cmdlines were not read yet.
+    // Every descendant is judged like a victim (its user, protect lists, the rule's scope), and
+    // that needs its status, cmdline and cgroup: read them for every process below a victim
+    // (not only those the first pass took: it could not judge the others yet).
     bool read_more = false;
-    for (const Decision& decision : decisions)
-        for (const ProcessRef& child : decision.descendants)
+    for (const Decision& decision : decisions) {
+        if (decision.kind != DecisionKind::Reap || !config.rules[decision.rule_index].descendants)
+            continue;
+        for (const ProcessRef& child :
+             descendants_deepest_first(input.snapshot, decision.victim.pid))
             if (ProcessInfo* info = input.snapshot.find(child.pid); info && !info->status_read) {
                 read_details(root, *info, options.observer);
                 read_more = true;
             }
+    }
     return read_more ? decide(input.snapshot, config, input.context) : decisions;
 }
 
@@ -209,13 +211,15 @@ void mark_vanished_if_nothing_was_sent(std::vector<TargetResult>& results) {
     if (victim.outcome != Outcome::ExitedAfterSignal) return;
     victim.outcome = Outcome::VanishedBeforeSignal;
     victim.detail = "vanished before the signal (exited on its own after the identity check)";
-    victim.elapsed_ms = 0;
+    victim.elapsed_ms.reset();
 }
 
-// Signals the targets of every Reap/DryRun record together, batched by (signal, grace), and
-// hands each record its own results back.
+// Signals the trees of every Reap/DryRun record together, batched by (signal, grace), and hands
+// each record its own results back. A process a tree starts during the action is judged by the
+// same exclusions as the tree's descendants, under the record's own rule.
 void act_together(std::vector<DecisionRecord>& records, const ReaperConfig& config,
-                  const Root& root, const ActOptions& act, std::uint64_t max_grace_ms) {
+                  const Root& root, const ActOptions& act, const CycleInput& input,
+                  std::uint64_t max_grace_ms) {
     std::map<std::pair<int, std::uint64_t>, std::vector<std::size_t>> batches;
     for (std::size_t i = 0; i < records.size(); ++i)
         if (records[i].action == Action::Reap || records[i].action == Action::DryRun) {
@@ -223,22 +227,28 @@ void act_together(std::vector<DecisionRecord>& records, const ReaperConfig& conf
             batches[{rule.signal, std::min(rule.grace_ms, max_grace_ms)}].push_back(i);
         }
     for (const auto& [key, members] : batches) {
-        std::vector<ProcessRef> targets;
+        std::vector<TreeToReap> trees;
         for (const std::size_t i : members) {
             const Decision& decision = records[i].decision;
-            targets.insert(targets.end(), decision.descendants.begin(), decision.descendants.end());
-            targets.push_back(
-                {decision.victim.pid, decision.victim.start_time_ticks, decision.victim.name});
+            TreeToReap tree;
+            tree.targets = decision.descendants;
+            tree.targets.push_back(process_ref(decision.victim));
+            tree.judge_newcomer = [&root, &config, &input, index = decision.rule_index,
+                                   observer = act.observer](ProcessInfo& process) {
+                read_details(root, process, observer);
+                return tree_member_exclusion(process, config.rules[index], index, config.settings,
+                                             input.context);
+            };
+            trees.push_back(std::move(tree));
         }
-        std::vector<TargetResult> results = reap_targets(root, targets, key.first, key.second, act);
-        std::size_t next = 0;
-        for (const std::size_t i : members) {
-            const std::size_t count = records[i].decision.descendants.size() + 1;
-            records[i].results.assign(
-                std::make_move_iterator(results.begin() + static_cast<long>(next)),
-                std::make_move_iterator(results.begin() + static_cast<long>(next + count)));
-            next += count;
-            mark_vanished_if_nothing_was_sent(records[i].results);
+        std::vector<TreeResult> results = reap_trees(root, trees, key.first, key.second, act);
+        for (std::size_t n = 0; n < members.size(); ++n) {
+            DecisionRecord& record = records[members[n]];
+            record.results = std::move(results[n].results);
+            record.added = std::move(results[n].added);
+            record.spared_added = std::move(results[n].spared_added);
+            record.left_alive = std::move(results[n].left_alive);
+            mark_vanished_if_nothing_was_sent(record.results);
         }
     }
 }
@@ -300,6 +310,9 @@ CycleReport run_reap_cycle(const ReaperConfig& config, const CycleOptions& optio
     act.dry_run = options.dry_run;
     act.use_pidfd = options.use_pidfd;
     act.observer = options.observer;
+    act.snapshot = &input.snapshot;
+    act.clock = input.clock;
+    act.subreapers = config.settings.subreapers;
     DecisionLog log(options.log_path);
     bool state_changed = false;
     bool log_failed = false;
@@ -356,7 +369,7 @@ CycleReport run_reap_cycle(const ReaperConfig& config, const CycleOptions& optio
 
     // 2. Act on every victim of the cycle at once, so the cycle waits one grace, not one per
     // victim (the gate waits for this cycle before it admits a launch).
-    act_together(records, config, root, act, options.max_grace_ms);
+    act_together(records, config, root, act, input, options.max_grace_ms);
 
     // 3. Count, remember for the respawn guard, log and summarise.
     for (DecisionRecord& record : records) {

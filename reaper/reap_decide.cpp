@@ -1,6 +1,7 @@
 #include "reap_decide.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <unordered_map>
 
 #include "quantities.hpp"
@@ -34,6 +35,71 @@ bool in_scope(std::size_t rule_index, pid_t pid, const DecideContext& context) {
     return context.scope_members[rule_index]->contains(pid);
 }
 
+// A process born after the scope was listed is placed by its cgroup path instead.
+bool cgroup_path_in_scope(std::size_t rule_index, const ProcessInfo& process,
+                          const DecideContext& context) {
+    if (rule_index >= context.scope_paths.size() || !context.scope_paths[rule_index] ||
+        !process.cgroup)
+        return false;
+    const std::string& base = *context.scope_paths[rule_index];
+    const std::string& path = *process.cgroup;
+    if (base == "/") return true;
+    return path == base ||
+           (path.size() > base.size() && path.starts_with(base) && path[base.size()] == '/');
+}
+
+// Walks the victim's tree from the top: each descendant is judged like a victim, and a spared
+// one keeps its whole subtree (its children are its business, not the tree's). Zombies and
+// processes gone mid-scan are skipped: there is nothing left to signal.
+void judge_tree(const Snapshot& snapshot, const ProcessInfo& victim, const Rule& rule,
+                std::size_t rule_index, const ReaperSettings& settings,
+                const DecideContext& context, Decision& decision) {
+    std::unordered_map<pid_t, std::vector<pid_t>> children;
+    for (const ProcessInfo& process : snapshot.processes)
+        if (process.stat_read) children[process.ppid].push_back(process.pid);
+    struct Pending {
+        pid_t pid;
+        std::size_t depth;
+        bool below_spared;
+    };
+    struct Taken {
+        std::size_t depth;
+        ProcessRef ref;
+    };
+    std::vector<Taken> taken;
+    std::vector<Pending> pending{{victim.pid, 0, false}};
+    std::unordered_set<pid_t> seen{victim.pid};
+    while (!pending.empty()) {
+        const Pending parent = pending.back();
+        pending.pop_back();
+        const auto kids = children.find(parent.pid);
+        if (kids == children.end()) continue;
+        for (const pid_t child : kids->second) {
+            if (!seen.insert(child).second) continue;  // a ppid loop in garbage input
+            const ProcessInfo& info = *snapshot.find(child);
+            if (info.vanished || info.zombie()) continue;
+            Exclusion exclusion =
+                parent.below_spared
+                    ? Exclusion::BelowSpared
+                    : tree_member_exclusion(info, rule, rule_index, settings, context);
+            // setsid(2) is how a daemon leaves the tree that started it (a deploy that starts a
+            // service). Only in the snapshot: what the tree starts during the action goes too.
+            if (exclusion == Exclusion::None && info.session == info.pid &&
+                info.session != victim.session)
+                exclusion = Exclusion::OwnSession;
+            if (exclusion == Exclusion::None) {
+                taken.push_back({parent.depth + 1, process_ref(info)});
+            } else {
+                decision.spared_descendants.push_back({process_ref(info), exclusion});
+            }
+            pending.push_back({child, parent.depth + 1, exclusion != Exclusion::None});
+        }
+    }
+    std::stable_sort(taken.begin(), taken.end(),
+                     [](const Taken& a, const Taken& b) { return a.depth > b.depth; });
+    for (Taken& entry : taken) decision.descendants.push_back(std::move(entry.ref));
+}
+
 }  // namespace
 
 std::unordered_set<pid_t> self_and_ancestors(const Snapshot& snapshot, pid_t self) {
@@ -60,6 +126,16 @@ const char* describe(Exclusion exclusion) {
             return "the reaper itself or one of its ancestors";
         case Exclusion::Protected:
             return "on the protect list";
+        case Exclusion::OtherUser:
+            return "another user's process, and the rule names no such user";
+        case Exclusion::OutsideScope:
+            return "outside the rule's cgroup scope";
+        case Exclusion::Unreadable:
+            return "its user or command line could not be read";
+        case Exclusion::OwnSession:
+            return "leads a session of its own (a service the tree started)";
+        case Exclusion::BelowSpared:
+            return "below a spared process";
     }
     return "excluded";
 }
@@ -76,6 +152,20 @@ Exclusion hard_exclusion(const ProcessInfo& process, const ReaperSettings& setti
     if (process.cmdline)
         for (const Pattern& pattern : settings.protect_cmdlines)
             if (pattern.matches(*process.cmdline)) return Exclusion::Protected;
+    return Exclusion::None;
+}
+
+Exclusion tree_member_exclusion(const ProcessInfo& process, const Rule& rule,
+                                std::size_t rule_index, const ReaperSettings& settings,
+                                const DecideContext& context) {
+    if (const Exclusion hard = hard_exclusion(process, settings, context); hard != Exclusion::None)
+        return hard;
+    if (process.unreadable || !process.uid || !process.cmdline) return Exclusion::Unreadable;
+    if (*process.uid != context.self_uid && (!rule.user || *process.uid != *rule.user))
+        return Exclusion::OtherUser;
+    if (rule.cgroup && !in_scope(rule_index, process.pid, context) &&
+        !cgroup_path_in_scope(rule_index, process, context))
+        return Exclusion::OutsideScope;
     return Exclusion::None;
 }
 
@@ -106,6 +196,8 @@ std::optional<std::string> match_rule(const Rule& rule, std::size_t rule_index,
     if (rule.exe && (!process.exe || !rule.exe->matches(*process.exe))) return std::nullopt;
     if (rule.cmdline && (!process.cmdline || !rule.cmdline->matches(*process.cmdline)))
         return std::nullopt;
+    if (rule.program && (!process.program || !rule.program->matches(*process.program)))
+        return std::nullopt;
     if (rule.anon_memory_above_bytes &&
         (!process.anon_memory || process.anon_memory->bytes <= *rule.anon_memory_above_bytes))
         return std::nullopt;
@@ -114,9 +206,11 @@ std::optional<std::string> match_rule(const Rule& rule, std::size_t rule_index,
     if (rule.process_name)
         reasons.push_back("name '" + process.name + "' ~ /" + rule.process_name->source() + "/");
     if (rule.exe) reasons.push_back("exe ~ /" + rule.exe->source() + "/");
+    if (rule.program)
+        reasons.push_back("program '" + *process.program + "' ~ /" + rule.program->source() + "/");
     if (rule.cmdline) reasons.push_back("cmdline ~ /" + rule.cmdline->source() + "/");
     if (rule.older_than_ms)
-        reasons.push_back("age " + std::to_string(process.age_ms / 1000) + "s > " +
+        reasons.push_back("age " + format_age(process.age_ms) + " > " +
                           format_duration(*rule.older_than_ms));
     if (rule.orphan) reasons.push_back("orphan (parent " + parent_label(process, snapshot) + ")");
     if (rule.user) reasons.push_back("user " + rule.user_name);
@@ -135,16 +229,31 @@ std::optional<std::string> match_rule(const Rule& rule, std::size_t rule_index,
     return joined;
 }
 
+std::string format_age(std::uint64_t age_ms) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%llu.%03u", static_cast<unsigned long long>(age_ms / 1000),
+                  static_cast<unsigned>(age_ms % 1000));
+    std::string age = text;
+    while (age.back() == '0') age.pop_back();
+    if (age.back() == '.') age.pop_back();
+    return age + "s";
+}
+
+ProcessRef process_ref(const ProcessInfo& process) {
+    return {process.pid, process.start_time_ticks, process.name, process.uid, process.cgroup};
+}
+
 std::vector<ProcessRef> parent_chain(const Snapshot& snapshot, const ProcessInfo& process) {
     std::vector<ProcessRef> chain;
     pid_t next = process.ppid;
     while (next > 0 && chain.size() < kMaxChain) {
         const ProcessInfo* parent = snapshot.find(next);
         if (!parent) {
-            chain.push_back({next, 0, ""});
+            chain.push_back({next, 0, "", std::nullopt, std::nullopt});
             break;
         }
-        chain.push_back({parent->pid, parent->start_time_ticks, parent->name});
+        chain.push_back(
+            {parent->pid, parent->start_time_ticks, parent->name, parent->uid, parent->cgroup});
         if (parent->pid == 1) break;
         next = parent->ppid;
     }
@@ -170,7 +279,7 @@ std::vector<ProcessRef> descendants_deepest_first(const Snapshot& snapshot, pid_
         for (const pid_t child : kids->second) {
             if (!seen.insert(child).second) continue;
             const ProcessInfo* process = snapshot.find(child);
-            found.push_back({depth + 1, {child, process->start_time_ticks, process->name}});
+            found.push_back({depth + 1, process_ref(*process)});
             pending.emplace_back(child, depth + 1);
         }
     }
@@ -211,16 +320,8 @@ std::vector<Decision> decide(const Snapshot& snapshot, const ReaperConfig& confi
                 decision.kind = DecisionKind::Spared;
                 decision.spared_by = exclusion;
             } else if (rule.descendants) {
-                for (ProcessRef& child : descendants_deepest_first(snapshot, process.pid)) {
-                    const ProcessInfo* info = snapshot.find(child.pid);
-                    // Never through a descendant either: the reaper's chain and protected names.
-                    if (info &&
-                        (info->vanished || info->unreadable ||
-                         hard_exclusion(*info, config.settings, context) != Exclusion::None))
-                        continue;
-                    taken.insert(child.pid);
-                    decision.descendants.push_back(std::move(child));
-                }
+                judge_tree(snapshot, process, rule, index, config.settings, context, decision);
+                for (const ProcessRef& child : decision.descendants) taken.insert(child.pid);
             }
             taken.insert(process.pid);
             decisions.push_back(std::move(decision));

@@ -1,9 +1,11 @@
 #include "reap_log.hpp"
 
 #include <fcntl.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -14,8 +16,18 @@
 namespace spawngate {
 namespace {
 
+template <typename T>
+nlohmann::json or_null(const std::optional<T>& value) {
+    return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
 nlohmann::json process_ref_json(const ProcessRef& ref) {
-    return {{"pid", ref.pid}, {"name", ref.name}, {"start_time_ticks", ref.start_time_ticks}};
+    return {{"pid", ref.pid},
+            {"name", ref.name},
+            {"start_time_ticks", ref.start_time_ticks},
+            {"uid", or_null(ref.uid)},
+            {"user", user_name(ref.uid)},
+            {"cgroup", or_null(ref.cgroup)}};
 }
 
 nlohmann::json result_json(const TargetResult& result) {
@@ -23,11 +35,19 @@ nlohmann::json result_json(const TargetResult& result) {
     json["signals_sent"] = result.signals_sent;
     json["outcome"] = outcome_name(result.outcome);
     json["outcome_detail"] = result.detail;
-    json["elapsed_ms"] = result.elapsed_ms;
+    json["elapsed_ms"] = or_null(result.elapsed_ms);
+    if (!result.added_because.empty()) json["added_because"] = result.added_because;
     if (result.error != 0) {
         json["errno"] = result.error;
         json["error"] = std::strerror(result.error);
     }
+    return json;
+}
+
+nlohmann::json spared_json(const SparedProcess& spared) {
+    nlohmann::json json = process_ref_json(spared.process);
+    json["outcome"] = "spared";
+    json["spared_by"] = describe(spared.spared_by);
     return json;
 }
 
@@ -48,9 +68,21 @@ const char* action_name(Action action) {
 }
 
 bool DecisionRecord::failed() const {
-    for (const TargetResult& result : results)
-        if (result.outcome == Outcome::Failed) return true;
+    if (left_alive) return true;
+    for (const auto* list : {&results, &added})
+        for (const TargetResult& result : *list)
+            if (result.outcome == Outcome::Failed) return true;
     return false;
+}
+
+std::string user_name(std::optional<uid_t> uid) {
+    if (!uid) return "";
+    std::array<char, 4096> buffer;
+    passwd entry{};
+    passwd* found = nullptr;
+    if (::getpwuid_r(*uid, &entry, buffer.data(), buffer.size(), &found) == 0 && found)
+        return found->pw_name;
+    return std::to_string(*uid);
 }
 
 std::string iso8601_utc(std::uint64_t unix_ms) {
@@ -76,9 +108,12 @@ std::string format_log_line(const DecisionRecord& record) {
     json["start_time_ticks"] = victim.start_time_ticks;
     json["started"] = iso8601_utc(victim.start_unix_ms);
     json["name"] = victim.name;
-    json["cmdline"] = victim.cmdline ? nlohmann::json(*victim.cmdline) : nlohmann::json(nullptr);
-    json["exe"] = victim.exe ? nlohmann::json(*victim.exe) : nlohmann::json(nullptr);
+    json["cmdline"] = or_null(victim.cmdline);
+    json["program"] = or_null(victim.program);
+    json["exe"] = or_null(victim.exe);
+    json["cgroup"] = or_null(victim.cgroup);
     json["age_s"] = victim.age_ms / 1000;
+    json["age_ms"] = victim.age_ms;
     json["parent_chain"] = nlohmann::json::array();
     for (const ProcessRef& parent : decision.parent_chain)
         json["parent_chain"].push_back({{"pid", parent.pid}, {"name", parent.name}});
@@ -114,7 +149,7 @@ std::string format_log_line(const DecisionRecord& record) {
             if (result) {
                 json["outcome"] = outcome_name(result->outcome);
                 json["outcome_detail"] = result->detail;
-                json["elapsed_ms"] = result->elapsed_ms;
+                json["elapsed_ms"] = or_null(result->elapsed_ms);
                 if (result->error != 0) {
                     json["errno"] = result->error;
                     json["error"] = std::strerror(result->error);
@@ -127,6 +162,14 @@ std::string format_log_line(const DecisionRecord& record) {
     if (record.results.empty())
         for (const ProcessRef& child : decision.descendants)
             json["descendants"].push_back(process_ref_json(child));
+    json["spared_descendants"] = nlohmann::json::array();
+    for (const SparedProcess& spared : decision.spared_descendants)
+        json["spared_descendants"].push_back(spared_json(spared));
+    json["added"] = nlohmann::json::array();
+    for (const TargetResult& added : record.added) json["added"].push_back(result_json(added));
+    for (const SparedProcess& spared : record.spared_added)
+        json["spared_descendants"].push_back(spared_json(spared));
+    if (record.left_alive) json["left_alive"] = *record.left_alive;
     return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -134,7 +177,7 @@ std::string format_summary(const DecisionRecord& record) {
     const ProcessInfo& victim = record.decision.victim;
     std::string line = "spawnreaper: rule " + record.decision.rule_name + ": pid " +
                        std::to_string(victim.pid) + " (" + victim.name + ") age " +
-                       std::to_string(victim.age_ms / 1000) + "s: ";
+                       format_age(victim.age_ms) + ": ";
     for (char& c : line)
         if (c == '\n' || c == '\r') c = '?';  // a hostile name must not forge a second line
     const TargetResult* result = record.victim_result();
@@ -144,17 +187,25 @@ std::string format_summary(const DecisionRecord& record) {
         case Action::Suppressed:
             return line + "left alone (respawn loop escalated)";
         case Action::DryRun:
-            return line + "would send " + record.signal + " (dry run)" +
-                   (record.decision.descendants.empty()
-                        ? ""
-                        : " with " + std::to_string(record.decision.descendants.size()) +
-                              " descendants");
+            line += "would send " + record.signal + " (dry run)" +
+                    (record.decision.descendants.empty()
+                         ? ""
+                         : " with " + std::to_string(record.decision.descendants.size()) +
+                               " descendants");
+            break;
         case Action::Reap:
+            line += result ? result->detail : "no result";
+            if (record.results.size() > 1)
+                line += " (+" + std::to_string(record.results.size() - 1) + " descendants)";
+            if (!record.added.empty())
+                line += " (+" + std::to_string(record.added.size()) +
+                        " started during the action, killed)";
             break;
     }
-    line += result ? result->detail : "no result";
-    if (record.results.size() > 1)
-        line += " (+" + std::to_string(record.results.size() - 1) + " descendants)";
+    const std::size_t spared =
+        record.decision.spared_descendants.size() + record.spared_added.size();
+    if (spared > 0) line += "; " + std::to_string(spared) + " of its tree spared (see the log)";
+    if (record.left_alive) line += "; PART OF THE TREE MAY STILL RUN: " + *record.left_alive;
     return line;
 }
 

@@ -3,7 +3,10 @@
 // appended to the log file, and a one-line human summary on stderr. A log that cannot be written
 // never stops the reaping: the failure is returned as a Problem for the cycle report.
 
+#include <sys/types.h>
+
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,14 +31,17 @@ struct DecisionRecord {
     std::uint64_t time_unix_ms = 0;
     std::string method;                 // "pidfd" or "kill" (the fallback), empty when nothing sent
     std::vector<TargetResult> results;  // descendants deepest first, the victim last
-    std::string user;                   // the victim's user name, or its uid as text
-    std::string signal;                 // the rule's signal ("TERM"), sent or (dry run) not
-    std::uint64_t grace_ms = 0;         // the rule's grace before KILL
+    std::vector<TargetResult> added;    // processes the tree started during the action
+    std::vector<SparedProcess> spared_added;  // ... that an exclusion kept
+    std::optional<std::string> left_alive;    // part of the tree may still run: why
+    std::string user;                         // the victim's user name, or its uid as text
+    std::string signal;                       // the rule's signal ("TERM"), sent or (dry run) not
+    std::uint64_t grace_ms = 0;               // the rule's grace before KILL
 
     const TargetResult* victim_result() const {
         return results.empty() ? nullptr : &results.back();
     }
-    bool failed() const;  // any target Failed
+    bool failed() const;  // any target Failed, or part of the tree left alive
 };
 
 // The JSON line (without the newline). Invalid UTF-8 in names and command lines is replaced, not
@@ -47,6 +53,9 @@ std::string format_summary(const DecisionRecord& record);
 
 // "2026-11-25T14:41:18.123Z"
 std::string iso8601_utc(std::uint64_t unix_ms);
+
+// The user's name, or the uid as text where it has none; empty when the uid is unknown.
+std::string user_name(std::optional<uid_t> uid);
 
 // An append-only JSON-lines file, opened once per cycle. The file is created 0640 and never
 // reached through a symlink; its directory is created when missing.

@@ -50,4 +50,9 @@ SPAWNGATE_HOT_PATH MembershipParse parse_cgroup_membership(std::string_view text
     return {std::move(membership), {}};
 }
 
+std::optional<std::string> pids_cgroup_path(const CgroupMembership& membership) {
+    if (const auto* line = membership.v1_for("pids")) return line->path;
+    return membership.unified;
+}
+
 }  // namespace spawngate

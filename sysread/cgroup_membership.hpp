@@ -31,6 +31,10 @@ struct MembershipParse {
 };
 MembershipParse parse_cgroup_membership(std::string_view text);
 
+// The path in the pids hierarchy: the v1 line that carries "pids", else the v2 path (where the
+// pids controller lives on a unified or hybrid host). nullopt when neither line is there.
+std::optional<std::string> pids_cgroup_path(const CgroupMembership& membership);
+
 // True when `list` (comma-separated, as in "cpu,cpuacct" or mount options) names `item`.
 bool comma_list_contains(std::string_view list, std::string_view item);
 

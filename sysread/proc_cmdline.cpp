@@ -16,15 +16,22 @@ std::string join_cmdline(std::string_view raw) {
     return joined;
 }
 
-std::optional<std::string> read_proc_cmdline(const Root& root, pid_t pid, std::size_t max_bytes,
-                                             ProcReadError* failure) {
+std::optional<std::string> read_proc_argv(const Root& root, pid_t pid, std::size_t max_bytes,
+                                          ProcReadError* failure) {
     std::vector<char> buffer(max_bytes);
     const ReadResult read = read_file(root, "/proc/" + std::to_string(pid) + "/cmdline", buffer);
     if (read.status != ReadStatus::Ok && read.status != ReadStatus::Truncated) {
         if (failure) *failure = proc_read_error_for(read.error);
         return std::nullopt;
     }
-    return join_cmdline(read.text);
+    return std::string(read.text);
+}
+
+std::optional<std::string> read_proc_cmdline(const Root& root, pid_t pid, std::size_t max_bytes,
+                                             ProcReadError* failure) {
+    const auto argv = read_proc_argv(root, pid, max_bytes, failure);
+    if (!argv) return std::nullopt;
+    return join_cmdline(*argv);
 }
 
 std::optional<std::string> read_proc_exe(const Root& root, pid_t pid, ProcReadError* failure) {

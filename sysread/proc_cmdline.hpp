@@ -19,6 +19,12 @@ namespace spawngate {
 // argv joined by single spaces; a trailing NUL is dropped and embedded newlines are kept.
 std::string join_cmdline(std::string_view raw);
 
+// The raw cmdline of PID (argv as NUL-terminated strings), at most `max_bytes` of it: the last
+// word may be cut short. nullopt when the process is gone or the file unreadable.
+std::optional<std::string> read_proc_argv(const Root& root, pid_t pid,
+                                          std::size_t max_bytes = 32768,
+                                          ProcReadError* failure = nullptr);
+
 // The joined command line of PID, at most `max_bytes` of it; nullopt when the process is gone or
 // the file unreadable, and then `failure` says which. An empty string is a real answer (kernel
 // thread, zombie).

@@ -9,6 +9,8 @@ add_executable(reaper_tests
     reaper/reap_decide_test.cpp
     reaper/reap_metrics_test.cpp
     reaper/respawn_guard_test.cpp
+    reaper/program_name_test.cpp
+    reaper/tree_sweep_test.cpp
 )
 target_link_libraries(reaper_tests PRIVATE reaper_core spawngate_testkit GTest::gtest_main spawngate_flags)
 gtest_discover_tests(reaper_tests TEST_PREFIX "reaper." DISCOVERY_TIMEOUT 30)
@@ -16,6 +18,7 @@ gtest_discover_tests(reaper_tests TEST_PREFIX "reaper." DISCOVERY_TIMEOUT 30)
 add_executable(reaper_integration_tests
     reaper/real_process.cpp
     reaper/reaper_integration_test.cpp
+    reaper/reaper_tree_test.cpp
 )
 target_link_libraries(reaper_integration_tests PRIVATE reaper_core spawngate_testkit GTest::gtest_main
                       spawngate_flags)

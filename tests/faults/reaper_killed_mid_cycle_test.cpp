@@ -86,7 +86,7 @@ TEST_F(ReaperKilledMidCycle, SigkillInTheGraceLeavesNoStuckLockAndTheRestartKill
     const auto lines = decisions_for(victim.pid());
     ASSERT_EQ(lines.size(), 1u);
     EXPECT_EQ(lines[0]["outcome"], "killed_after_grace");
-    EXPECT_EQ(lines[0]["signals_sent"], nlohmann::json::array({"TERM", "KILL"}));
+    EXPECT_EQ(lines[0]["signals_sent"], nlohmann::json::array({"TERM", "STOP", "KILL"}));
     expect_no_half_written_state();
     EXPECT_TRUE(std::filesystem::exists(run_directory() + "/reaper.heartbeat"));
 }
@@ -108,7 +108,7 @@ TEST_F(ReaperKilledMidCycle, SigtermInTheGraceFinishesTheCycleLogsItAndExitsClea
     auto lines = decisions_for(victim.pid());
     ASSERT_EQ(lines.size(), 1u) << read_text(log_path());
     EXPECT_EQ(lines[0]["outcome"], "killed_after_grace");
-    EXPECT_EQ(lines[0]["signals_sent"], nlohmann::json::array({"TERM", "KILL"}));
+    EXPECT_EQ(lines[0]["signals_sent"], nlohmann::json::array({"TERM", "STOP", "KILL"}));
     EXPECT_TRUE(std::filesystem::exists(run_directory() + "/reaper.heartbeat"));
 
     // Started again, it has nothing left to do: no second TERM, no second decision.

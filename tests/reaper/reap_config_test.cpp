@@ -27,16 +27,25 @@ TEST(ReapConfig, ShippedDefaultConfigLoadsWithItsThreeRules) {
     EXPECT_EQ(load.config->rules[2].anon_memory_above_bytes, 2ull << 30);
 }
 
-TEST(ReapConfig, ShippedDeployPatternMatchesDeployToolsAndNotEditors) {
+TEST(ReapConfig, ShippedDeployRuleNamesDeployProgramsAndNotEditors) {
     const ConfigLoad load = parse_reaper_config(kDefaultReaperConfig, "reaper.toml");
-    const Pattern& pattern = *load.config->rules[0].cmdline;
-    EXPECT_TRUE(pattern.matches("/usr/local/bin/kamal deploy"));
-    EXPECT_TRUE(pattern.matches("bash /srv/app/deploy.sh --prod"));
-    EXPECT_TRUE(pattern.matches("./deploy"));
-    EXPECT_TRUE(pattern.matches("python3 deploy.py"));
-    EXPECT_FALSE(pattern.matches("vim deploy.sh"));
-    EXPECT_FALSE(pattern.matches("less /var/log/deploy.log"));
-    EXPECT_FALSE(pattern.matches("bash"));
+    const Rule& rule = load.config->rules[0];
+    ASSERT_EQ(rule.name, "stale-deploy");
+    ASSERT_TRUE(rule.program);
+    for (const char* program : {"ansible-playbook", "cap", "fab", "kamal", "deployer", "deploy",
+                                "deploy.sh", "deploy.py", "deploy.rb", "deploy.js"})
+        EXPECT_TRUE(rule.program->matches(program)) << program;
+    for (const char* program : {"vim", "less", "tail", "grep", "git", "http.server", "bash",
+                                "python3", "deploy.log", "deploy-docs", "make", "npm"})
+        EXPECT_FALSE(rule.program->matches(program)) << program;
+    // The cheap first filter lets through every name a deploy can run under, and not the
+    // look-alikes' names.
+    ASSERT_TRUE(rule.process_name);
+    for (const char* name : {"ansible-playboo", "cap", "fab", "make", "npm run deploy", "node",
+                             "deploy.sh", "bash", "sh", "dash", "python3", "python3.11", "ruby3.1"})
+        EXPECT_TRUE(rule.process_name->matches(name)) << name;
+    for (const char* name : {"vim", "vi", "less", "tail", "grep", "git", "sshd"})
+        EXPECT_FALSE(rule.process_name->matches(name)) << name;
 }
 
 TEST(ReapConfig, FullRuleParsesEveryKey) {
@@ -54,6 +63,7 @@ name = "all-keys"
 process_name = "^node$"
 exe = "/node$"
 cmdline = "worker"
+program = "^worker\\.js$"
 older_than = "15m"
 orphan = true
 skip_session_leaders = true
@@ -69,6 +79,9 @@ descendants = true
     ASSERT_TRUE(load.config) << load.error->text();
     const Rule& rule = load.config->rules.front();
     EXPECT_EQ(rule.older_than_ms, 900'000u);
+    ASSERT_TRUE(rule.program);
+    EXPECT_TRUE(rule.program->matches("worker.js"));
+    EXPECT_TRUE(rule.needs_cmdline());
     EXPECT_EQ(rule.user, 0u);
     EXPECT_EQ(rule.cgroup->path, "/agents");
     EXPECT_EQ(rule.anon_memory_above_bytes, 512ull << 20);
@@ -178,6 +191,12 @@ TEST(ReapConfig, FileWritableByOthersIsRefused) {
 
 TEST(ReapConfig, MissingFileIsAnError) {
     EXPECT_TRUE(load_reaper_config("/nonexistent/reaper.toml").error);
+}
+
+TEST(ReapConfig, EmptyProgramPatternIsRejectedWithItsKey) {
+    const ConfigError error = error_of("[[rule]]\nname = \"x\"\nprogram = \"\"\n");
+    EXPECT_EQ(error.key, "program");
+    EXPECT_NE(error.message.find("empty pattern"), std::string::npos);
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "reap_decide.hpp"
 
 namespace spawngate {
@@ -264,6 +266,186 @@ TEST_F(DecideTest, ParentLoopInGarbageInputDoesNotHang) {
     const auto decisions = run();
     ASSERT_EQ(decisions.size(), 1u);
     EXPECT_LE(decisions[0].parent_chain.size(), 64u);
+}
+
+// --- Every descendant is judged like a victim -------------------------------------------------
+
+std::vector<pid_t> pids_of(const std::vector<ProcessRef>& refs) {
+    std::vector<pid_t> pids;
+    for (const ProcessRef& ref : refs) pids.push_back(ref.pid);
+    std::sort(pids.begin(), pids.end());
+    return pids;
+}
+
+const SparedProcess* spared(const Decision& decision, pid_t pid) {
+    for (const SparedProcess& entry : decision.spared_descendants)
+        if (entry.process.pid == pid) return &entry;
+    return nullptr;
+}
+
+TEST_F(DecideTest, AnotherUsersDescendantIsSparedAndTheRestOfTheTreeIsTaken) {
+    add(process(100, 1, "deploy", "deploy x"));
+    ProcessInfo nobody = process(110, 100, "sleep");
+    nobody.uid = 65534;
+    add(nobody);
+    add(process(111, 100, "sleep"));
+    rule("cmdline = '^deploy'\ndescendants = true\n");
+    const auto decisions = run();
+    ASSERT_EQ(decisions.size(), 1u);
+    EXPECT_EQ(decisions[0].kind, DecisionKind::Reap);
+    EXPECT_EQ(pids_of(decisions[0].descendants), std::vector<pid_t>{111});
+    const SparedProcess* entry = spared(decisions[0], 110);
+    ASSERT_NE(entry, nullptr);
+    EXPECT_EQ(entry->spared_by, Exclusion::OtherUser);
+    EXPECT_EQ(entry->process.uid, std::optional<uid_t>(65534));
+}
+
+TEST_F(DecideTest, ADescendantOfTheUserTheRuleNamesIsTaken) {
+    ProcessInfo victim = process(100, 1, "deploy", "deploy x");
+    victim.uid = 1001;
+    add(victim);
+    ProcessInfo child = process(110, 100, "sleep");
+    child.uid = 1001;
+    add(child);
+    ProcessInfo stranger = process(111, 100, "sleep");
+    stranger.uid = 1002;
+    add(stranger);
+    rule("cmdline = '^deploy'\nuser = \"1001\"\ndescendants = true\n");
+    const auto decisions = run();
+    ASSERT_EQ(decisions.size(), 1u);
+    EXPECT_EQ(pids_of(decisions[0].descendants), std::vector<pid_t>{110});
+    ASSERT_NE(spared(decisions[0], 111), nullptr);
+    EXPECT_EQ(spared(decisions[0], 111)->spared_by, Exclusion::OtherUser);
+}
+
+TEST_F(DecideTest, DescendantOutsideTheRulesScopeIsSpared) {
+    add(process(100, 1, "deploy", "deploy x"));
+    add(process(110, 100, "sleep"));
+    ProcessInfo elsewhere = process(111, 100, "sleep");
+    elsewhere.cgroup = "/system.slice/other";
+    add(elsewhere);
+    rule("cmdline = '^deploy'\ncgroup = \"/agents\"\ndescendants = true\n");
+    context.scope_members.resize(1);
+    context.scope_members[0] = std::unordered_set<pid_t>{100, 110};
+    const auto decisions = run();
+    ASSERT_EQ(decisions.size(), 1u);
+    EXPECT_EQ(pids_of(decisions[0].descendants), std::vector<pid_t>{110});
+    ASSERT_NE(spared(decisions[0], 111), nullptr);
+    EXPECT_EQ(spared(decisions[0], 111)->spared_by, Exclusion::OutsideScope);
+    EXPECT_EQ(spared(decisions[0], 111)->process.cgroup,
+              std::optional<std::string>("/system.slice/other"));
+}
+
+TEST_F(DecideTest, ProcessBornAfterTheScopeWasListedIsPlacedByItsCgroupPath) {
+    ProcessInfo inside = process(300, 1, "sleep");
+    inside.cgroup = "/agents/job-1";
+    ProcessInfo sibling = process(301, 1, "sleep");
+    sibling.cgroup = "/agents-other";
+    Rule& scoped = rule("cmdline = '^deploy'\ncgroup = \"/agents\"\n");
+    context.self_uid = kUid;
+    context.scope_members = {std::unordered_set<pid_t>{}};
+    context.scope_paths = {std::string("/agents")};
+    EXPECT_EQ(tree_member_exclusion(inside, scoped, 0, config.settings, context), Exclusion::None);
+    EXPECT_EQ(tree_member_exclusion(sibling, scoped, 0, config.settings, context),
+              Exclusion::OutsideScope);
+}
+
+TEST_F(DecideTest, ProtectedDescendantKeepsItsWholeSubtree) {
+    add(process(100, 1, "deploy", "deploy x"));
+    add(process(110, 100, "sshd"));
+    add(process(120, 110, "bash"));
+    add(process(111, 100, "sleep"));
+    config.settings.protect_names = {"sshd"};
+    rule("cmdline = '^deploy'\ndescendants = true\n");
+    const auto decisions = run();
+    ASSERT_EQ(decisions.size(), 1u);
+    EXPECT_EQ(pids_of(decisions[0].descendants), std::vector<pid_t>{111});
+    EXPECT_EQ(spared(decisions[0], 110)->spared_by, Exclusion::Protected);
+    ASSERT_NE(spared(decisions[0], 120), nullptr);
+    EXPECT_EQ(spared(decisions[0], 120)->spared_by, Exclusion::BelowSpared);
+}
+
+TEST_F(DecideTest, DescendantThatLeadsASessionOfItsOwnIsSpared) {
+    add(process(100, 1, "deploy", "deploy x"));
+    ProcessInfo service = process(110, 100, "nginx");
+    service.session = 110;  // setsid: a service the deploy started
+    add(service);
+    add(process(111, 100, "sleep"));
+    rule("cmdline = '^deploy'\ndescendants = true\n");
+    const auto decisions = run();
+    ASSERT_EQ(decisions.size(), 1u);
+    EXPECT_EQ(pids_of(decisions[0].descendants), std::vector<pid_t>{111});
+    EXPECT_EQ(spared(decisions[0], 110)->spared_by, Exclusion::OwnSession);
+}
+
+TEST_F(DecideTest, DescendantWhoseUserCouldNotBeReadIsSpared) {
+    add(process(100, 1, "deploy", "deploy x"));
+    ProcessInfo unread = process(110, 100, "sleep");
+    unread.uid.reset();
+    unread.unreadable = Problem{"/proc/110/status", "Permission denied"};
+    add(unread);
+    rule("cmdline = '^deploy'\ndescendants = true\n");
+    const auto decisions = run();
+    ASSERT_EQ(decisions.size(), 1u);
+    EXPECT_TRUE(decisions[0].descendants.empty());
+    EXPECT_EQ(spared(decisions[0], 110)->spared_by, Exclusion::Unreadable);
+}
+
+TEST_F(DecideTest, DescendantsCarryTheirUserAndCgroupForTheLog) {
+    add(process(100, 1, "deploy", "deploy x"));
+    ProcessInfo child = process(110, 100, "sleep");
+    child.cgroup = "/agents";
+    add(child);
+    rule("cmdline = '^deploy'\ndescendants = true\n");
+    const auto decisions = run();
+    ASSERT_EQ(decisions[0].descendants.size(), 1u);
+    EXPECT_EQ(decisions[0].descendants[0].uid, std::optional<uid_t>(kUid));
+    EXPECT_EQ(decisions[0].descendants[0].cgroup, std::optional<std::string>("/agents"));
+}
+
+// --- program and ages ----------------------------------------------------------------------------
+
+TEST_F(DecideTest, ProgramMatcherMatchesTheScriptAndSaysSo) {
+    ProcessInfo playbook =
+        process(100, 1, "ansible-playboo", "/usr/bin/python3 /usr/bin/ansible-playbook site.yml");
+    playbook.program = "ansible-playbook";
+    add(playbook);
+    ProcessInfo editor = process(101, 1, "vim", "vim deploy.sh");
+    editor.program = "vim";
+    add(editor);
+    rule("program = '^(deploy\\.sh|ansible-playbook)$'\n");
+    const auto decisions = run();
+    ASSERT_EQ(decisions.size(), 1u);
+    EXPECT_EQ(decisions[0].victim.pid, 100);
+    EXPECT_EQ(decisions[0].reason,
+              "program 'ansible-playbook' ~ /^(deploy\\.sh|ansible-playbook)$/");
+}
+
+TEST_F(DecideTest, UnknownProgramNeverMatches) {
+    ProcessInfo empty = process(100, 1, "deploy", "");
+    empty.program.reset();
+    add(empty);
+    rule("program = 'deploy'\n");
+    EXPECT_TRUE(run().empty());
+}
+
+TEST_F(DecideTest, AgeInTheReasonKeepsTheMillisecondsTheComparisonUsed) {
+    ProcessInfo young = process(100, 1, "deploy", "deploy x");
+    young.age_ms = 1300;
+    add(young);
+    rule("cmdline = '^deploy'\nolder_than = \"1s\"\n");
+    const auto decisions = run();
+    ASSERT_EQ(decisions.size(), 1u);
+    EXPECT_EQ(decisions[0].reason, "cmdline ~ /^deploy/; age 1.3s > 1s");
+}
+
+TEST(FormatAge, ShowsMillisecondsOnlyWhereThereAreAny) {
+    EXPECT_EQ(format_age(0), "0s");
+    EXPECT_EQ(format_age(42), "0.042s");
+    EXPECT_EQ(format_age(1300), "1.3s");
+    EXPECT_EQ(format_age(1001), "1.001s");
+    EXPECT_EQ(format_age(600000), "600s");
+    EXPECT_EQ(format_age(120412), "120.412s");
 }
 
 }  // namespace
