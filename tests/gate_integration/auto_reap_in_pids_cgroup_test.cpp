@@ -214,7 +214,7 @@ TEST_F(AutoReapInRealPidsCgroup, TermIgnoringStaleProcessIsKilledAfterTheCappedG
         logged = true;
         EXPECT_EQ(line["outcome"], "killed_after_grace");
         EXPECT_EQ(line["grace_ms"], 1000);
-        EXPECT_EQ(line["signals_sent"], nlohmann::json::array({"TERM", "KILL"}));
+        EXPECT_EQ(line["signals_sent"], nlohmann::json::array({"TERM", "STOP", "KILL"}));
     }
     EXPECT_TRUE(logged) << dir_.read("reaper.jsonl");
 }
