@@ -10,6 +10,7 @@ std::optional<HookProtocol> parse_hook(std::string_view name) {
     if (name == "claude") return HookProtocol::ClaudePre;
     if (name == "claude-post") return HookProtocol::ClaudePost;
     if (name == "gemini") return HookProtocol::Gemini;
+    if (name == "gemini-post") return HookProtocol::GeminiPost;
     if (name == "codex") return HookProtocol::Codex;
     return std::nullopt;
 }
@@ -87,7 +88,7 @@ SPAWNGATE_HOT_PATH CommandLineParse parse_command_line(int argc, const char* con
             line.hook = parse_hook(value);
             if (!line.hook)
                 return usage("--hook '" + value +
-                             "': expected claude, claude-post, gemini or codex");
+                             "': expected claude, claude-post, gemini, gemini-post or codex");
         } else {
             line.values.emplace_back(spec, std::move(value));
         }

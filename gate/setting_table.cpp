@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "hot_path.hpp"
+#include "launch_table.hpp"
 #include "pattern.hpp"
 #include "text_parse.hpp"
 
@@ -47,6 +48,15 @@ std::string set_count(std::uint64_t& field, std::string_view value) {
     const auto count = parse_count(value);
     if (!count) return "must be a whole number from 0 to 100000000";
     field = *count;
+    return {};
+}
+
+// A launch table (hooks/launch_table.hpp), checked when it is set so a typo is a usage error
+// naming the key, not a table that silently matches nothing.
+std::string set_launch_table(std::string& field, std::string_view value) {
+    std::string error;
+    if (!parse_launch_table(value, error)) return "not a launch table: " + error;
+    field = std::string(value);
     return {};
 }
 
@@ -199,6 +209,23 @@ const std::array kTable{
                         return "must be a number of seconds from 1 to 86400";
                     s.reservation_ttl_s = *seconds;
                     return {};
+                }},
+    SettingSpec{"--claude-launches", "SPAWNGATE_CLAUDE_LAUNCHES", "claude_launches", "TABLE",
+                "which Claude Code tool calls are launches (default \"Agent:agent, Task:agent, "
+                "Workflow:agent:x3, Bash?run_in_background\")",
+                [](GateSettings& s, std::string_view v) {
+                    return set_launch_table(s.claude_launches, v);
+                }},
+    SettingSpec{"--gemini-launches", "SPAWNGATE_GEMINI_LAUNCHES", "gemini_launches", "TABLE",
+                "which Gemini CLI tool calls are launches (default \"invoke_agent:agent, "
+                "run_shell_command?is_background\")",
+                [](GateSettings& s, std::string_view v) {
+                    return set_launch_table(s.gemini_launches, v);
+                }},
+    SettingSpec{"--codex-launches", "SPAWNGATE_CODEX_LAUNCHES", "codex_launches", "TABLE",
+                "which Codex tool calls are launches (default \"spawn_agent:agent\")",
+                [](GateSettings& s, std::string_view v) {
+                    return set_launch_table(s.codex_launches, v);
                 }},
     SettingSpec{"--state-dir", "SPAWNGATE_STATE_DIR", "state_dir", "DIR",
                 "where reservation ledgers live (default /run/spawngate for root, else "

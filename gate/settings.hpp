@@ -8,7 +8,7 @@
 
 namespace spawngate {
 
-enum class HookProtocol { None, ClaudePre, ClaudePost, Gemini, Codex };
+enum class HookProtocol { None, ClaudePre, ClaudePost, Gemini, GeminiPost, Codex };
 
 struct Thresholds {
     double warn_ratio = 0.70;         // field report 003: "visible warning, spawn still proceeds"
@@ -47,6 +47,11 @@ struct GateSettings {
     std::string reaper_state = "/run/spawngate/reaper.state.json";
     std::string root = "/";       // the directory standing in for "/" (tests)
     std::string prometheus_file;  // status: write textfile metrics here ("-": stdout)
+    // Which tool calls are launches, per protocol (hooks/launch_table.hpp); empty: the shipped
+    // table.
+    std::string claude_launches;
+    std::string gemini_launches;
+    std::string codex_launches;
 };
 
 }  // namespace spawngate

@@ -202,6 +202,29 @@ std::string block_guidance(const Verdict& verdict, const GateSettings& settings)
     return text;
 }
 
+std::string state_line(const Verdict& verdict, const GateSettings& settings) {
+    const JudgedLimit* limit = deciding_limit(verdict);
+    if (!limit || limit->level != Level::Block)
+        return "spawngate: the task budget could not be fully measured; with --fail-closed, new "
+               "launches will be blocked.\n";
+    if (limit->kind == JudgedLimit::Kind::Workers)
+        return "spawngate: " + std::to_string(limit->current) +
+               " workers already run in this cgroup (the cap is " + std::to_string(limit->max) +
+               "); new worker launches will be blocked until one finishes.\n";
+    const double block = is_memory(*limit) ? settings.thresholds.memory_block_ratio
+                         : limit->kind == JudgedLimit::Kind::Context
+                             ? settings.thresholds.context_block_ratio
+                             : settings.thresholds.block_ratio;
+    std::string text = "spawngate: " + describe_limit(*limit) + " (the block level is " +
+                       format_percent(block) +
+                       "); new launches (subagents, background processes) will be blocked until "
+                       "it drops below that.";
+    if (limit->kind != JudgedLimit::Kind::Context)
+        text += " Commands like this one still run: `spawnreaper --once` ends stale deploy "
+                "processes and orphaned interpreters.";
+    return text + "\n";
+}
+
 SPAWNGATE_HOT_PATH std::string measurement_note(const Verdict& verdict,
                                                 const Measurement& measurement,
                                                 const GateSettings& settings) {

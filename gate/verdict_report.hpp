@@ -20,6 +20,10 @@ std::string warning_line(const Verdict& verdict, const GateSettings& settings);
 // The guidance printed on a block: what decided, the numbers, what to do.
 std::string block_guidance(const Verdict& verdict, const GateSettings& settings);
 
+// For a call that is not a launch (or after a call ran) at the block level: what state the budget
+// is in and what that means for launches, without saying the call was blocked: it was not.
+std::string state_line(const Verdict& verdict, const GateSettings& settings);
+
 // One line when nothing could be measured or some reads failed (empty otherwise).
 std::string measurement_note(const Verdict& verdict, const Measurement& measurement,
                              const GateSettings& settings);

@@ -30,4 +30,11 @@ std::string hook_warning(const Verdict& verdict, const Measurement& measurement,
                   without_final_newline(measurement_note(verdict, measurement, settings)));
 }
 
+std::string hook_state(const Verdict& verdict, const Measurement& measurement,
+                       const GateSettings& settings) {
+    if (verdict.level != Level::Block) return hook_warning(verdict, measurement, settings);
+    return joined(without_final_newline(state_line(verdict, settings)),
+                  without_final_newline(measurement_note(verdict, measurement, settings)));
+}
+
 }  // namespace spawngate

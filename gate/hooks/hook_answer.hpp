@@ -22,5 +22,9 @@ std::string hook_block_reason(const Verdict& verdict, const Measurement& measure
                               const GateSettings& settings);
 std::string hook_warning(const Verdict& verdict, const Measurement& measurement,
                          const GateSettings& settings);
+// For a call that cannot be blocked (not a launch, or after it ran): the warning below the block
+// level, the state of the budget at or above it (state_line), plus any measurement note.
+std::string hook_state(const Verdict& verdict, const Measurement& measurement,
+                       const GateSettings& settings);
 
 }  // namespace spawngate

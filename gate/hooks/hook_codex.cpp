@@ -18,23 +18,33 @@ HookAnswer deny(const std::string& reason) {
     return {0, json.text() + "\n", reason + "\n"};
 }
 
-HookAnswer warn(const std::string& text) {
-    return {0, {}, text.empty() ? std::string() : text + "\n"};
+HookAnswer tell(const std::string& text) {
+    if (text.empty()) return {0, {}, {}};
+    JsonWriter json;
+    json.begin_object()
+        .field("systemMessage", text)
+        .key("hookSpecificOutput")
+        .begin_object()
+        .field("hookEventName", "PreToolUse")
+        .field("additionalContext", text)
+        .end_object()
+        .end_object();
+    return {0, json.text() + "\n", {}};
 }
 
 }  // namespace
 
-HookAnswer answer_codex(const Verdict& verdict, const Measurement& measurement,
+HookAnswer answer_codex(bool launch, const Verdict& verdict, const Measurement& measurement,
                         const GateSettings& settings) {
-    if (verdict.level == Level::Block)
+    if (verdict.level == Level::Block && launch)
         return deny(hook_block_reason(verdict, measurement, settings));
-    return warn(hook_warning(verdict, measurement, settings));
+    return tell(hook_state(verdict, measurement, settings));
 }
 
 HookAnswer answer_codex_bad_input(const std::string& error, const GateSettings& settings) {
     const std::string text = "spawngate: cannot judge this tool call: " + error;
     if (settings.fail_closed) return deny(text + "; blocking (--fail-closed)");
-    return warn(text + "; allowing it (--fail-closed would block)");
+    return tell(text + "; allowing it (--fail-closed would block)");
 }
 
 }  // namespace spawngate

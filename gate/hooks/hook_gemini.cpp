@@ -11,26 +11,36 @@ HookAnswer deny(const std::string& reason) {
     return {0, json.text() + "\n", reason + "\n"};
 }
 
-HookAnswer message(const std::string& text) {
+HookAnswer message(const std::string& text, bool post) {
     if (text.empty()) return {0, "{}\n", {}};
     JsonWriter json;
-    json.begin_object().field("systemMessage", text).end_object();
+    json.begin_object().field("systemMessage", text);
+    if (post) {
+        json.key("hookSpecificOutput")
+            .begin_object()
+            .field("hookEventName", "AfterTool")
+            .field("additionalContext", text)
+            .end_object();
+    }
+    json.end_object();
     return {0, json.text() + "\n", {}};
 }
 
 }  // namespace
 
-HookAnswer answer_gemini(const Verdict& verdict, const Measurement& measurement,
+HookAnswer answer_gemini(bool launch, const Verdict& verdict, const Measurement& measurement,
                          const GateSettings& settings) {
-    if (verdict.level == Level::Block)
+    const bool post = settings.hook == HookProtocol::GeminiPost;
+    if (verdict.level == Level::Block && launch && !post)
         return deny(hook_block_reason(verdict, measurement, settings));
-    return message(hook_warning(verdict, measurement, settings));
+    return message(hook_state(verdict, measurement, settings), post);
 }
 
 HookAnswer answer_gemini_bad_input(const std::string& error, const GateSettings& settings) {
+    const bool post = settings.hook == HookProtocol::GeminiPost;
     const std::string text = "spawngate: cannot judge this tool call: " + error;
-    if (settings.fail_closed) return deny(text + "; blocking (--fail-closed)");
-    return message(text + "; allowing it (--fail-closed would block)");
+    if (settings.fail_closed && !post) return deny(text + "; blocking (--fail-closed)");
+    return message(text + "; allowing it (--fail-closed would block)", post);
 }
 
 }  // namespace spawngate

@@ -5,20 +5,49 @@
 #include "hook_codex.hpp"
 #include "hook_gemini.hpp"
 #include "hook_input.hpp"
+#include "launch_table.hpp"
 #include "verdict_report.hpp"
 
 namespace spawngate {
 namespace {
 
+bool is_post(HookProtocol protocol) {
+    return protocol == HookProtocol::ClaudePost || protocol == HookProtocol::GeminiPost;
+}
+
 HookAnswer bad_input(const std::string& error, const GateSettings& settings) {
     switch (settings.hook) {
         case HookProtocol::Gemini:
+        case HookProtocol::GeminiPost:
             return answer_gemini_bad_input(error, settings);
         case HookProtocol::Codex:
             return answer_codex_bad_input(error, settings);
         default:
             return answer_claude_bad_input(error, settings);
     }
+}
+
+// The protocol's launch table: the configured one, else the shipped one. The configured text was
+// checked when it was set, so it parses; the shipped one is tested.
+LaunchTable launch_table(const GateSettings& settings) {
+    std::string_view text = default_launch_table(settings.hook);
+    switch (settings.hook) {
+        case HookProtocol::ClaudePre:
+        case HookProtocol::ClaudePost:
+            if (!settings.claude_launches.empty()) text = settings.claude_launches;
+            break;
+        case HookProtocol::Gemini:
+        case HookProtocol::GeminiPost:
+            if (!settings.gemini_launches.empty()) text = settings.gemini_launches;
+            break;
+        case HookProtocol::Codex:
+            if (!settings.codex_launches.empty()) text = settings.codex_launches;
+            break;
+        case HookProtocol::None:
+            break;
+    }
+    std::string error;
+    return parse_launch_table(text, error).value_or(LaunchTable{});
 }
 
 }  // namespace
@@ -28,34 +57,37 @@ HookAnswer run_hook(GateSettings settings, int input_fd) {
     if (!read.input) return bad_input(read.error, settings);
     const HookInput& input = *read.input;
 
-    const bool claude =
-        settings.hook == HookProtocol::ClaudePre || settings.hook == HookProtocol::ClaudePost;
-    // Only launches spend budget; anything else is judged as it stands. Gemini and Codex mark no
-    // background calls, so every call their matcher lets through counts as a launch.
-    if (settings.hook == HookProtocol::ClaudePost || (claude && !is_launch(input))) {
+    // Only launches spend budget, and only before they run; anything else is judged as it
+    // stands, and is never blocked.
+    const LaunchClass call = classify_call(launch_table(settings), input);
+    const bool launch = call.launch && !is_post(settings.hook);
+    if (launch) {
+        settings.cost *= call.times;
+    } else {
         settings.cost = 0;
         settings.reserve = false;
         settings.max_workers = 0;
         settings.auto_reap = false;
     }
     // The context budget guards subagent launches: each report lands in the parent's context.
-    LaunchContext launch;
-    if (settings.hook == HookProtocol::ClaudePre && is_subagent_launch(input)) {
-        launch.context_budget = true;
-        launch.transcript_path = input.transcript_path;
+    LaunchContext context;
+    if (settings.hook == HookProtocol::ClaudePre && launch && call.subagent) {
+        context.context_budget = true;
+        context.transcript_path = input.transcript_path;
     }
 
-    const GateOutcome outcome = judge_launch(settings, launch);
+    const GateOutcome outcome = judge_launch(settings, context);
     HookAnswer answer;
     switch (settings.hook) {
         case HookProtocol::Gemini:
-            answer = answer_gemini(outcome.verdict, outcome.measurement, settings);
+        case HookProtocol::GeminiPost:
+            answer = answer_gemini(launch, outcome.verdict, outcome.measurement, settings);
             break;
         case HookProtocol::Codex:
-            answer = answer_codex(outcome.verdict, outcome.measurement, settings);
+            answer = answer_codex(launch, outcome.verdict, outcome.measurement, settings);
             break;
         default:
-            answer = answer_claude(input, outcome.verdict, outcome.measurement, settings);
+            answer = answer_claude(launch, outcome.verdict, outcome.measurement, settings);
     }
     answer.stderr_text += notes_text(outcome.notes);
     return answer;

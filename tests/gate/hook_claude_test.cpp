@@ -1,6 +1,9 @@
 // Answers in Claude Code's hook protocol: exit codes, stderr guidance and stdout JSON.
 #include "hook_claude.hpp"
 
+#include "hook_input.hpp"
+#include "launch_table.hpp"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -20,6 +23,7 @@ HookInput tool_call(std::string tool_name, bool background = false) {
     input.hook_event_name = "PreToolUse";
     input.tool_name = std::move(tool_name);
     input.run_in_background = background;
+    if (background) input.true_fields.push_back("run_in_background");
     return input;
 }
 
@@ -30,20 +34,16 @@ GateSettings hook(HookProtocol protocol, bool fail_closed = false) {
     return settings;
 }
 
+// As run_hook does: the shipped launch table says whether the call is a launch.
 HookAnswer answer(const HookInput& input, const Measurement& m, const GateSettings& settings) {
-    return answer_claude(input, decide(m, settings), m, settings);
+    std::string error;
+    const auto table = parse_launch_table(default_launch_table(settings.hook), error);
+    const bool launch = classify_call(*table, input).launch;
+    return answer_claude(launch, decide(m, settings), m, settings);
 }
 
 nlohmann::json parsed_stdout(const HookAnswer& answer) {
     return nlohmann::json::parse(answer.stdout_text);  // throws (fails the test) if invalid
-}
-
-TEST(IsLaunch, AgentTaskAndBackgroundBashAreLaunches) {
-    EXPECT_TRUE(is_launch(tool_call("Agent")));
-    EXPECT_TRUE(is_launch(tool_call("Task")));
-    EXPECT_TRUE(is_launch(tool_call("Bash", true)));
-    EXPECT_FALSE(is_launch(tool_call("Bash")));
-    EXPECT_FALSE(is_launch(tool_call("Read")));
 }
 
 TEST(AnswerClaude, AllowIsExitZeroAndSilent) {
@@ -67,12 +67,17 @@ TEST(AnswerClaude, BlockOnBackgroundBashExitsTwo) {
     EXPECT_EQ(a.exit_code, 2);
 }
 
-TEST(AnswerClaude, BlockOnAPlainBashCallIsNeverExitTwo) {
+TEST(AnswerClaude, BlockOnAPlainBashCallIsNeverExitTwoAndDescribesTheState) {
     const HookAnswer a = answer(tool_call("Bash"), agents_at(95), hook(HookProtocol::ClaudePre));
     EXPECT_EQ(a.exit_code, 0);
     const nlohmann::json json = parsed_stdout(a);
     ASSERT_TRUE(json.contains("systemMessage"));
-    EXPECT_NE(json["systemMessage"].get<std::string>().find("not a launch"), std::string::npos);
+    const std::string message = json["systemMessage"];
+    EXPECT_EQ(message.find("blocked:"), std::string::npos) << message;
+    EXPECT_NE(message.find("pids limit of cgroup /agents"), std::string::npos) << message;
+    EXPECT_NE(message.find("new launches (subagents, background processes) will be blocked"),
+              std::string::npos)
+        << message;
 }
 
 TEST(AnswerClaude, WarnIsExitZeroWithASystemMessage) {
@@ -91,8 +96,11 @@ TEST(AnswerClaude, PostHookNeverExitsTwoAndTellsTheModel) {
     EXPECT_EQ(a.exit_code, 0);
     const nlohmann::json json = parsed_stdout(a);
     EXPECT_EQ(json["hookSpecificOutput"]["hookEventName"], "PostToolUse");
-    EXPECT_NE(json["hookSpecificOutput"]["additionalContext"].get<std::string>().find("/agents"),
-              std::string::npos);
+    const std::string context = json["hookSpecificOutput"]["additionalContext"];
+    EXPECT_NE(context.find("/agents"), std::string::npos);
+    // The call already ran: the text says what the budget is, not that something was blocked.
+    EXPECT_FALSE(context.starts_with("spawngate: blocked")) << context;
+    EXPECT_NE(context.find("will be blocked"), std::string::npos) << context;
 }
 
 TEST(AnswerClaude, PostHookAtWarnAddsContextForTheModel) {

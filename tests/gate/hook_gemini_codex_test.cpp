@@ -29,16 +29,28 @@ GateSettings protocol(HookProtocol hook, bool fail_closed = false) {
     return settings;
 }
 
-HookAnswer gemini(std::uint64_t current) {
+// `launch`: what the launch table said of the call (a subagent, a background shell).
+HookAnswer gemini(std::uint64_t current, bool launch = true,
+                  HookProtocol hook = HookProtocol::Gemini) {
     const Measurement m = agents_at(current);
-    const GateSettings settings = protocol(HookProtocol::Gemini);
-    return answer_gemini(decide(m, settings), m, settings);
+    const GateSettings settings = protocol(hook);
+    return answer_gemini(launch, decide(m, settings), m, settings);
 }
 
-HookAnswer codex(std::uint64_t current) {
+HookAnswer codex(std::uint64_t current, bool launch = true) {
     const Measurement m = agents_at(current);
     const GateSettings settings = protocol(HookProtocol::Codex);
-    return answer_codex(decide(m, settings), m, settings);
+    return answer_codex(launch, decide(m, settings), m, settings);
+}
+
+// Codex's channel to the model and the user: {"systemMessage", "hookSpecificOutput":
+// {"hookEventName": "PreToolUse", "additionalContext"}}; returns the context text.
+std::string codex_context(const std::string& stdout_text) {
+    const nlohmann::json json = nlohmann::json::parse(stdout_text);
+    EXPECT_TRUE(json["systemMessage"].is_string()) << json;
+    EXPECT_EQ(json["hookSpecificOutput"]["hookEventName"], "PreToolUse") << json;
+    EXPECT_FALSE(json["hookSpecificOutput"].contains("permissionDecision")) << json;
+    return json["hookSpecificOutput"]["additionalContext"].get<std::string>();
 }
 
 // Gemini's deny: exactly {"decision": "deny", "reason": <non-empty>}.
@@ -91,6 +103,32 @@ TEST(AnswerGemini, BlockIsExitZeroWithADenyAndTheGuidanceAsReason) {
     expect_gemini_deny(a.stdout_text, "what to do");
 }
 
+TEST(AnswerGemini, ACallThatIsNoLaunchIsNeverDeniedAndIsToldTheState) {
+    const HookAnswer a = gemini(95, false);
+    EXPECT_EQ(a.exit_code, 0);
+    const nlohmann::json json = nlohmann::json::parse(a.stdout_text);
+    EXPECT_FALSE(json.contains("decision")) << json;
+    const std::string message = json["systemMessage"];
+    EXPECT_FALSE(contains(message, "blocked:")) << message;
+    EXPECT_TRUE(contains(message, "new launches (subagents, background processes) will be blocked"))
+        << message;
+}
+
+TEST(AnswerGemini, AfterToolNeverDeniesAndGivesTheModelTheWarning) {
+    for (const std::uint64_t current : {75u, 95u}) {
+        const HookAnswer a = gemini(current, true, HookProtocol::GeminiPost);
+        EXPECT_EQ(a.exit_code, 0);
+        const nlohmann::json json = nlohmann::json::parse(a.stdout_text);
+        EXPECT_FALSE(json.contains("decision")) << json;
+        EXPECT_EQ(json["hookSpecificOutput"]["hookEventName"], "AfterTool") << json;
+        EXPECT_TRUE(contains(json["hookSpecificOutput"]["additionalContext"].get<std::string>(),
+                             "pids limit of cgroup /agents"))
+            << json;
+    }
+    EXPECT_EQ(nlohmann::json::parse(gemini(10, true, HookProtocol::GeminiPost).stdout_text),
+              nlohmann::json::object());
+}
+
 TEST(AnswerGemini, BadInputAllowsWithAMessageByDefault) {
     const HookAnswer a =
         answer_gemini_bad_input("empty hook input", protocol(HookProtocol::Gemini));
@@ -114,11 +152,19 @@ TEST(AnswerCodex, AllowIsExitZeroWithNoOutput) {
     EXPECT_EQ(a.stderr_text, "");
 }
 
-TEST(AnswerCodex, WarnIsExitZeroWithTheWarningOnStderrOnly) {
+TEST(AnswerCodex, WarnReachesTheModelAsAdditionalContextNotOnlyStderr) {
+    // Codex discards a hook's stderr at exit 0.
     const HookAnswer a = codex(75);
     EXPECT_EQ(a.exit_code, 0);
-    EXPECT_EQ(a.stdout_text, "");
-    EXPECT_TRUE(contains(a.stderr_text, "warning")) << a.stderr_text;
+    EXPECT_TRUE(contains(codex_context(a.stdout_text), "warning: pids limit of cgroup /agents"));
+}
+
+TEST(AnswerCodex, ACallThatIsNoLaunchIsNeverDeniedAndIsToldTheState) {
+    const HookAnswer a = codex(95, false);
+    EXPECT_EQ(a.exit_code, 0);
+    const std::string context = codex_context(a.stdout_text);
+    EXPECT_FALSE(contains(context, "blocked:")) << context;
+    EXPECT_TRUE(contains(context, "will be blocked")) << context;
 }
 
 TEST(AnswerCodex, BlockIsExitZeroWithExactlyTheThreeDocumentedFields) {
@@ -128,11 +174,10 @@ TEST(AnswerCodex, BlockIsExitZeroWithExactlyTheThreeDocumentedFields) {
     EXPECT_TRUE(contains(a.stderr_text, "what to do")) << "the guidance is on stderr too";
 }
 
-TEST(AnswerCodex, BadInputAllowsWithANoteOnStderrByDefault) {
+TEST(AnswerCodex, BadInputAllowsAndTellsTheModelByDefault) {
     const HookAnswer a = answer_codex_bad_input("empty hook input", protocol(HookProtocol::Codex));
     EXPECT_EQ(a.exit_code, 0);
-    EXPECT_EQ(a.stdout_text, "");
-    EXPECT_TRUE(contains(a.stderr_text, "empty hook input")) << a.stderr_text;
+    EXPECT_TRUE(contains(codex_context(a.stdout_text), "empty hook input"));
 }
 
 TEST(AnswerCodex, BadInputDeniesWhenFailClosed) {
@@ -145,21 +190,22 @@ TEST(AnswerCodex, BadInputDeniesWhenFailClosed) {
 // The built executable, fed what each CLI really sends.
 class OtherAgentHooks : public ::testing::Test, public testkit::GateProcess {
   protected:
-    std::string gemini_before_tool() const {
+    std::string gemini_before_tool(bool background = true) const {
         return nlohmann::json{{"session_id", "c0ffee-1"},
                               {"transcript_path", tree.path_of("/home/u/.gemini/tmp/chat.json")},
                               {"cwd", "/home/u/project"},
                               {"hook_event_name", "BeforeTool"},
                               {"timestamp", "2025-11-20T10:00:00.000Z"},
                               {"tool_name", "run_shell_command"},
-                              {"tool_input", {{"command", "npm run build &"}}}}
+                              {"tool_input",
+                               {{"command", "npm run dev"}, {"is_background", background}}}}
             .dump();
     }
-    std::string codex_pre_tool_use() const {
+    std::string codex_pre_tool_use(const std::string& tool = "spawn_agent") const {
         return nlohmann::json{{"session_id", "019a6c"},
                               {"turn_id", "3"},
                               {"hook_event_name", "PreToolUse"},
-                              {"tool_name", "Bash"},
+                              {"tool_name", tool},
                               {"tool_use_id", "call_AbC123"},
                               {"tool_input", {{"command", "cargo build --release"}}}}
             .dump();
@@ -186,6 +232,16 @@ TEST_F(OtherAgentHooks, GeminiBlocksWithDenyAndExitZero) {
     const ProcessResult result = run({"--hook", "gemini", "--cost", "5"}, {}, gemini_before_tool());
     EXPECT_EQ(result.exit_code, 0);
     expect_gemini_deny(result.stdout_text, "168 + 5 of 200 tasks");
+}
+
+TEST_F(OtherAgentHooks, GeminiForegroundShellIsJudgedWithoutTheCostAndNeverDenied) {
+    v2_caller_at(190);
+    const ProcessResult result =
+        run({"--hook", "gemini", "--cost", "5"}, {}, gemini_before_tool(false));
+    EXPECT_EQ(result.exit_code, 0);
+    const nlohmann::json json = nlohmann::json::parse(result.stdout_text);
+    EXPECT_FALSE(json.contains("decision")) << json;
+    EXPECT_TRUE(contains(json["systemMessage"].get<std::string>(), "190 of 200 tasks")) << json;
 }
 
 TEST_F(OtherAgentHooks, GeminiMalformedInputFollowsTheFailurePolicy) {
@@ -219,12 +275,31 @@ TEST_F(OtherAgentHooks, CodexAllowsWithNoOutput) {
     EXPECT_EQ(result.stderr_text, "");
 }
 
-TEST_F(OtherAgentHooks, CodexWarnsOnStderrWithNoStdout) {
+TEST_F(OtherAgentHooks, CodexWarnsTheModelThroughAdditionalContext) {
     v2_caller_at(140);
     const ProcessResult result = run({"--hook", "codex", "--cost", "5"}, {}, codex_pre_tool_use());
     EXPECT_EQ(result.exit_code, 0);
-    EXPECT_EQ(result.stdout_text, "");
-    EXPECT_TRUE(contains(result.stderr_text, "140 + 5 of 200 tasks")) << result.stderr_text;
+    EXPECT_TRUE(contains(codex_context(result.stdout_text), "140 + 5 of 200 tasks"));
+}
+
+TEST_F(OtherAgentHooks, CodexShellCallIsJudgedWithoutTheCostAndNeverDenied) {
+    v2_caller_at(190);
+    const ProcessResult result =
+        run({"--hook", "codex", "--cost", "5"}, {}, codex_pre_tool_use("Bash"));
+    EXPECT_EQ(result.exit_code, 0);
+    EXPECT_TRUE(contains(codex_context(result.stdout_text), "190 of 200 tasks"));
+}
+
+TEST_F(OtherAgentHooks, LaunchTableFromTheCommandLineNamesARenamedTool) {
+    v2_caller_at(190);
+    const ProcessResult renamed = run({"--hook", "codex", "--codex-launches", "start_agent:agent"},
+                                      {}, codex_pre_tool_use("start_agent"));
+    EXPECT_EQ(renamed.exit_code, 0);
+    expect_codex_deny(renamed.stdout_text, "190 + 1 of 200 tasks");
+    const ProcessResult bad = run({"--hook", "codex", "--codex-launches", "spawn agent"}, {},
+                                  codex_pre_tool_use());
+    EXPECT_EQ(bad.exit_code, 64);
+    EXPECT_TRUE(contains(bad.stderr_text, "--codex-launches")) << bad.stderr_text;
 }
 
 TEST_F(OtherAgentHooks, CodexBlocksWithTheThreeFieldDenyAndExitZero) {
@@ -239,8 +314,7 @@ TEST_F(OtherAgentHooks, CodexMalformedInputFollowsTheFailurePolicy) {
     const std::string binary("\x00\xff{\x01 not json", 14);
     const ProcessResult open = run({"--hook", "codex"}, {}, binary);
     EXPECT_EQ(open.exit_code, 0);
-    EXPECT_EQ(open.stdout_text, "");
-    EXPECT_TRUE(contains(open.stderr_text, "cannot judge this tool call")) << open.stderr_text;
+    EXPECT_TRUE(contains(codex_context(open.stdout_text), "cannot judge this tool call"));
     const ProcessResult closed = run({"--hook", "codex", "--fail-closed"}, {}, binary);
     EXPECT_EQ(closed.exit_code, 0);
     expect_codex_deny(closed.stdout_text, "cannot judge this tool call");
@@ -254,8 +328,7 @@ TEST_F(OtherAgentHooks, CodexUnmeasurableBudgetDeniesWhenFailClosed) {
     expect_codex_deny(closed.stdout_text, "could not");
     const ProcessResult open = run({"--hook", "codex"}, {}, codex_pre_tool_use());
     EXPECT_EQ(open.exit_code, 0);
-    EXPECT_EQ(open.stdout_text, "");
-    EXPECT_TRUE(contains(open.stderr_text, "could not measure")) << open.stderr_text;
+    EXPECT_TRUE(contains(codex_context(open.stdout_text), "could not measure"));
 }
 
 }  // namespace
