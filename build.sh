@@ -14,6 +14,8 @@ packages=(
     cmake g++ make pkg-config file procps
     libcgroup-dev libcli11-dev libfmt-dev nlohmann-json3-dev libtomlplusplus-dev
     libgtest-dev libgmock-dev libbenchmark-dev
+    # The deploy zoo (tests/zoo): real deploy tools and the look-alikes the reaper must spare.
+    ansible-core capistrano fabric vim less git
 )
 
 install_missing_packages() {
