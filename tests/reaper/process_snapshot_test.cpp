@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <string>
+
 #include "fixture_tree.hpp"
 #include "process_snapshot.hpp"
 
@@ -86,6 +89,43 @@ TEST_F(SnapshotTest, CmdlineAloneCanBeReadWithoutStatus) {
     EXPECT_EQ(process->cmdline, "python3 -c pass");
     EXPECT_FALSE(process->status_read);
     EXPECT_FALSE(process->uid);
+}
+
+// The program comes from the raw argv the scan reads, however hostile the file.
+std::optional<std::string> program_read_from(const testkit::FixtureTree& tree, const Root& root,
+                                             const BootClock& clock, std::string_view argv) {
+    tree.write("/proc/50/cmdline", argv);
+    Snapshot snapshot = scan_processes(root, clock);
+    ProcessInfo* process = snapshot.find(50);
+    read_cmdline(root, *process);
+    EXPECT_TRUE(process->cmdline) << "a readable cmdline is a real answer, even an empty one";
+    return process->program;
+}
+
+TEST_F(SnapshotTest, ProgramIsReadThroughTheInterpreterFromTheRawArgv) {
+    using namespace std::string_literals;
+    EXPECT_EQ(program_read_from(tree, tree.root(), clock, "/bin/bash\0-e\0./deploy.sh\0"s),
+              "deploy.sh");
+    EXPECT_EQ(program_read_from(tree, tree.root(), clock, "npm run deploy\0\0\0\0"s), "deploy");
+}
+
+TEST_F(SnapshotTest, EmptyAndNulOnlyCmdlinesHaveNoProgram) {
+    using namespace std::string_literals;
+    EXPECT_EQ(program_read_from(tree, tree.root(), clock, ""), std::nullopt);
+    EXPECT_EQ(program_read_from(tree, tree.root(), clock, "\0\0\0"s), std::nullopt);
+}
+
+TEST_F(SnapshotTest, HugeCmdlineIsReadOnlyAsFarAsTheBoundAndStillNamesItsProgram) {
+    // 128 KiB of argv: the reader keeps 32 KiB, the program is found in the first words.
+    std::string argv = std::string("python3\0-u\0deploy.py\0", 21);
+    while (argv.size() < 128 * 1024) argv += std::string("--flag\0", 7);
+    EXPECT_EQ(program_read_from(tree, tree.root(), clock, argv), "deploy.py");
+}
+
+TEST_F(SnapshotTest, HostileBytesInArgvComeBackUnchangedInTheProgram) {
+    using namespace std::string_literals;
+    const std::string name = "dep\nloy\x01\xff.sh";
+    EXPECT_EQ(program_read_from(tree, tree.root(), clock, "sh\0/tmp/"s + name + "\0"s), name);
 }
 
 TEST_F(SnapshotTest, NameFilterSkipsTheStatOfProcessesNoRuleNames) {
