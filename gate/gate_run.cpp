@@ -67,6 +67,7 @@ SPAWNGATE_HOT_PATH GateOutcome judge_once(const GateSettings& settings,
     if (launch.context_budget || !launch.transcript_path.empty()) {
         ContextReading context = read_context_tokens(launch.transcript_path);
         out.measurement.context_tokens = context.tokens;
+        out.measurement.context_model = std::move(context.model);
         if (context.problem) {
             context.problem->what = "cannot read the session transcript: " + context.problem->what;
             out.measurement.problems.push_back(std::move(*context.problem));

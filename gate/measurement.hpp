@@ -27,6 +27,7 @@ struct Measurement {
     std::vector<Problem> problems;     // everything that could not be read, for the report
     std::uint64_t reserved_tasks = 0;  // admitted launches not yet visible in pids.current
     std::optional<std::uint64_t> context_tokens;  // the agent's context in use (hook launches)
+    std::string context_model;                    // the model of that turn, as recorded
     std::optional<std::uint64_t> workers;         // live workers, when a worker cap is set
     HeartbeatRead reaper;                         // the reaper's last heartbeat
     bool reaper_configured = false;  // a reaper config exists, so a missing heartbeat matters

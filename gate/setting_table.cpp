@@ -112,8 +112,8 @@ const std::array kTable{
                     return {};
                 }},
     SettingSpec{"--context-window", "SPAWNGATE_CONTEXT_WINDOW", "context_window_tokens", "TOKENS",
-                "the agent's context window size, for the context budget of --hook claude "
-                "(default 200000)",
+                "the agent's context window, for the context budget of --hook claude, where the "
+                "session's model does not tell it (a [1m] model id is 1000000; unknown: warn only)",
                 [](GateSettings& s, std::string_view v) -> std::string {
                     const auto tokens = parse_u64(v);
                     if (!tokens || *tokens < 1000 || *tokens > 100'000'000)
@@ -210,23 +210,20 @@ const std::array kTable{
                     s.reservation_ttl_s = *seconds;
                     return {};
                 }},
-    SettingSpec{"--claude-launches", "SPAWNGATE_CLAUDE_LAUNCHES", "claude_launches", "TABLE",
-                "which Claude Code tool calls are launches (default \"Agent:agent, Task:agent, "
-                "Workflow:agent:x3, Bash?run_in_background\")",
-                [](GateSettings& s, std::string_view v) {
-                    return set_launch_table(s.claude_launches, v);
-                }},
-    SettingSpec{"--gemini-launches", "SPAWNGATE_GEMINI_LAUNCHES", "gemini_launches", "TABLE",
-                "which Gemini CLI tool calls are launches (default \"invoke_agent:agent, "
-                "run_shell_command?is_background\")",
-                [](GateSettings& s, std::string_view v) {
-                    return set_launch_table(s.gemini_launches, v);
-                }},
-    SettingSpec{"--codex-launches", "SPAWNGATE_CODEX_LAUNCHES", "codex_launches", "TABLE",
-                "which Codex tool calls are launches (default \"spawn_agent:agent\")",
-                [](GateSettings& s, std::string_view v) {
-                    return set_launch_table(s.codex_launches, v);
-                }},
+    SettingSpec{
+        "--claude-launches", "SPAWNGATE_CLAUDE_LAUNCHES", "claude_launches", "TABLE",
+        "which Claude Code tool calls are launches (default \"Agent:agent, Task:agent, "
+        "Workflow:agent:x3, Bash?run_in_background\")",
+        [](GateSettings& s, std::string_view v) { return set_launch_table(s.claude_launches, v); }},
+    SettingSpec{
+        "--gemini-launches", "SPAWNGATE_GEMINI_LAUNCHES", "gemini_launches", "TABLE",
+        "which Gemini CLI tool calls are launches (default \"invoke_agent:agent, "
+        "run_shell_command?is_background\")",
+        [](GateSettings& s, std::string_view v) { return set_launch_table(s.gemini_launches, v); }},
+    SettingSpec{
+        "--codex-launches", "SPAWNGATE_CODEX_LAUNCHES", "codex_launches", "TABLE",
+        "which Codex tool calls are launches (default \"spawn_agent:agent\")",
+        [](GateSettings& s, std::string_view v) { return set_launch_table(s.codex_launches, v); }},
     SettingSpec{"--state-dir", "SPAWNGATE_STATE_DIR", "state_dir", "DIR",
                 "where reservation ledgers live (default /run/spawngate for root, else "
                 "$XDG_RUNTIME_DIR/spawngate)",

@@ -27,10 +27,11 @@ struct GateSettings {
     bool fail_closed = false;             // block when the budget cannot be measured
     HookProtocol hook = HookProtocol::None;
     bool json = false;
-    bool reserve = false;                           // record an admitted launch in the ledger
-    std::uint64_t reservation_ttl_s = 60;           // how long a reservation counts at most
-    std::string state_dir;                          // ledger directory; empty: the default
-    std::uint64_t context_window_tokens = 200'000;  // the agent's context window size
+    bool reserve = false;                  // record an admitted launch in the ledger
+    std::uint64_t reservation_ttl_s = 60;  // how long a reservation counts at most
+    std::string state_dir;                 // ledger directory; empty: the default
+    // The agent's context window when the session's model does not say (context_window.hpp).
+    std::optional<std::uint64_t> context_window_tokens;
     std::string reaper_heartbeat = "/run/spawngate/reaper.heartbeat";  // written by spawnreaper
     // Worker cap (field report 003: "max concurrent workers: 3 per container"): block a launch
     // when this many processes matching worker_pattern already run in the caller's cgroup.

@@ -31,7 +31,12 @@ class UsageFields : public nlohmann::json_sax<nlohmann::json> {
     }
     bool number_unsigned(number_unsigned_t value) override { return number(value); }
     bool number_float(number_float_t, const string_t&) override { return not_a_count(); }
-    bool string(string_t&) override { return true; }
+    bool string(string_t& value) override {
+        // message.model: "claude-opus-4-6[1m]" says the window is a million tokens.
+        if (depth_ == 2 && key_at_[1] == "message" && key_at_[2] == "model" && value.size() < 256)
+            model_ = value;
+        return true;
+    }
     bool binary(binary_t&) override { return true; }
     bool start_object(std::size_t) override {
         ++depth_;
@@ -57,6 +62,8 @@ class UsageFields : public nlohmann::json_sax<nlohmann::json> {
     bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
         return false;
     }
+
+    const std::string& model() const { return model_; }
 
     std::optional<std::uint64_t> tokens() const {
         if (sidechain_ || !saw_input_ || garbage_) return std::nullopt;
@@ -100,11 +107,12 @@ class UsageFields : public nlohmann::json_sax<nlohmann::json> {
     bool saw_input_ = false;
     bool garbage_ = false;
     std::uint64_t input_ = 0, cache_creation_ = 0, cache_read_ = 0;
+    std::string model_;
 };
 
 // The latest usage among the complete lines of `tail` (the first line is partial unless
 // `starts_at_file_start`).
-std::optional<std::uint64_t> latest_usage(std::string_view tail, bool starts_at_file_start) {
+std::optional<TurnUsage> latest_usage(std::string_view tail, bool starts_at_file_start) {
     if (!starts_at_file_start) {
         const auto newline = tail.find('\n');
         tail = newline == std::string_view::npos ? std::string_view{} : tail.substr(newline + 1);
@@ -116,29 +124,38 @@ std::optional<std::uint64_t> latest_usage(std::string_view tail, bool starts_at_
             newline == std::string_view::npos ? tail : tail.substr(newline + 1);
         tail = newline == std::string_view::npos ? std::string_view{} : tail.substr(0, newline);
         if (line.find("\"usage\"") == std::string_view::npos) continue;  // cheap pre-filter
-        if (const auto tokens = parse_usage_line(line)) return tokens;
+        if (auto turn = parse_turn_line(line)) return turn;
     }
     return std::nullopt;
 }
 
 }  // namespace
 
-std::optional<std::uint64_t> parse_usage_line(std::string_view line) {
+std::optional<TurnUsage> parse_turn_line(std::string_view line) {
     UsageFields fields;
     if (!nlohmann::json::sax_parse(line.begin(), line.end(), &fields)) return std::nullopt;
-    return fields.tokens();
+    const auto tokens = fields.tokens();
+    if (!tokens) return std::nullopt;
+    return TurnUsage{*tokens, fields.model()};
+}
+
+std::optional<std::uint64_t> parse_usage_line(std::string_view line) {
+    const auto turn = parse_turn_line(line);
+    if (!turn) return std::nullopt;
+    return turn->tokens;
 }
 
 ContextReading read_context_tokens(const std::string& transcript_path) {
     if (transcript_path.empty() || transcript_path.front() != '/')
-        return {std::nullopt, Problem{"transcript_path", "missing or not an absolute path"}, false};
+        return {
+            std::nullopt, {}, Problem{"transcript_path", "missing or not an absolute path"}, false};
     // O_NONBLOCK: a FIFO planted at the path must not hang the gate.
     const UniqueFd fd{
         ::open(transcript_path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)};
-    if (!fd) return {std::nullopt, Problem{transcript_path, std::strerror(errno)}, false};
+    if (!fd) return {std::nullopt, {}, Problem{transcript_path, std::strerror(errno)}, false};
     struct stat info {};
     if (::fstat(fd.get(), &info) != 0 || !S_ISREG(info.st_mode))
-        return {std::nullopt, Problem{transcript_path, "not a regular file"}, false};
+        return {std::nullopt, {}, Problem{transcript_path, "not a regular file"}, false};
     const auto size = static_cast<std::size_t>(info.st_size);
     std::vector<char> buffer;
     for (const std::size_t window : {kFirstWindow, kLastWindow}) {
@@ -151,16 +168,16 @@ ContextReading read_context_tokens(const std::string& transcript_path) {
                                         static_cast<off_t>(offset + filled));
             if (got < 0 && errno == EINTR) continue;
             if (got < 0)
-                return {std::nullopt, Problem{transcript_path, std::strerror(errno)}, false};
+                return {std::nullopt, {}, Problem{transcript_path, std::strerror(errno)}, false};
             if (got == 0) break;  // the file shrank meanwhile: use what is there
             filled += static_cast<std::size_t>(got);
         }
         const std::string_view tail(buffer.data(), filled);
-        if (const auto tokens = latest_usage(tail, offset == 0))
-            return {tokens, std::nullopt, false};
+        if (auto turn = latest_usage(tail, offset == 0))
+            return {turn->tokens, std::move(turn->model), std::nullopt, false};
         if (length == size) break;  // the whole file was read
     }
-    return {std::nullopt, std::nullopt, true};
+    return {std::nullopt, {}, std::nullopt, true};
 }
 
 }  // namespace spawngate

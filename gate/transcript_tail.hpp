@@ -21,8 +21,17 @@ namespace spawngate {
 // fractional count (garbage is not believed; the reader falls back to an earlier line).
 std::optional<std::uint64_t> parse_usage_line(std::string_view line);
 
+// One assistant turn's usage and the model that answered it (message.model; empty when the line
+// names none). nullopt as for parse_usage_line.
+struct TurnUsage {
+    std::uint64_t tokens = 0;
+    std::string model;
+};
+std::optional<TurnUsage> parse_turn_line(std::string_view line);
+
 struct ContextReading {
     std::optional<std::uint64_t> tokens;  // the latest usage found
+    std::string model;                    // the model of that turn, when the line names it
     std::optional<Problem> problem;       // the transcript could not be read: failure policy
     bool no_usage_yet = false;            // readable, but no turn has recorded usage yet
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "context_window.hpp"
 #include "hot_path.hpp"
 
 namespace spawngate {
@@ -91,10 +92,18 @@ SPAWNGATE_HOT_PATH Verdict decide(const Measurement& m, const GateSettings& sett
     if (!memory.empty()) verdict.tightest_memory = memory.front();
 
     if (m.context_tokens) {
-        JudgedLimit context{
-            JudgedLimit::Kind::Context,    "context window", {}, *m.context_tokens, 0, 0,
-            settings.context_window_tokens};
-        context.level = context.ratio() >= t.context_block_ratio ? Level::Block : Level::Allow;
+        const ContextWindow window =
+            context_window(m.context_model, settings.context_window_tokens);
+        JudgedLimit context{JudgedLimit::Kind::Context,
+                            std::string(window.known ? "context window" : kAssumedWindowName),
+                            m.context_model,
+                            *m.context_tokens,
+                            0,
+                            0,
+                            window.tokens};
+        // A window nobody told us of is an assumption: it may warn, never block.
+        const bool full = context.ratio() >= t.context_block_ratio;
+        context.level = !full ? Level::Allow : window.known ? Level::Block : Level::Warn;
         verdict.context = context;
     }
 

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "context_window.hpp"
 #include "hot_path.hpp"
 #include "json_writer.hpp"
 
@@ -53,7 +54,9 @@ std::string where_read(const JudgedLimit& limit) {
         case JudgedLimit::Kind::Host:
             return "host-wide, no cgroup level has a pids limit";
         case JudgedLimit::Kind::Context:
-            return "latest usage in the session transcript";
+            return limit.directory.empty()
+                       ? "latest usage in the session transcript"
+                       : "latest usage in the session transcript, model " + limit.directory;
         case JudgedLimit::Kind::Workers:
             return "processes matching /" + limit.name + "/";
     }
@@ -122,7 +125,13 @@ SPAWNGATE_HOT_PATH std::string warning_line(const Verdict& verdict, const GateSe
     if (verdict.level != Level::Warn) return {};
     std::string text;
     const JudgedLimit* limit = deciding_limit(verdict);
-    if (limit && limit->level == Level::Warn) {
+    if (limit && limit->level == Level::Warn && limit->name == kAssumedWindowName) {
+        text += "spawngate: warning: " + describe_limit(*limit) +
+                " of an assumed window: the transcript names no model whose window is known, so "
+                "this only warns; set --context-window (context_window_tokens) to block subagent "
+                "launches at " +
+                format_percent(settings.thresholds.context_block_ratio) + "\n";
+    } else if (limit && limit->level == Level::Warn) {
         const double block = is_memory(*limit) ? settings.thresholds.memory_block_ratio
                                                : settings.thresholds.block_ratio;
         text += "spawngate: warning: " + describe_limit(*limit) + "; launches block at " +
@@ -220,8 +229,9 @@ std::string state_line(const Verdict& verdict, const GateSettings& settings) {
                        "); new launches (subagents, background processes) will be blocked until "
                        "it drops below that.";
     if (limit->kind != JudgedLimit::Kind::Context)
-        text += " Commands like this one still run: `spawnreaper --once` ends stale deploy "
-                "processes and orphaned interpreters.";
+        text +=
+            " Commands like this one still run: `spawnreaper --once` ends stale deploy "
+            "processes and orphaned interpreters.";
     return text + "\n";
 }
 

@@ -28,8 +28,8 @@ namespace spawngate {
 struct LaunchEntry {
     std::string tool;  // exact, or a prefix when `prefix`
     bool prefix = false;
-    std::string when_true;   // a tool_input field that must be true; empty: always
-    bool subagent = false;   // starts an agent (the context budget applies)
+    std::string when_true;    // a tool_input field that must be true; empty: always
+    bool subagent = false;    // starts an agent (the context budget applies)
     std::uint64_t times = 1;  // agents or processes one call starts
 };
 

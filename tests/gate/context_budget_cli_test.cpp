@@ -18,17 +18,18 @@ class ContextBudget : public ::testing::Test, public testkit::GateProcess {
   protected:
     void SetUp() override { v2_caller_at(20); }  // plenty of room in the pids budget
 
-    // A transcript whose latest turn used `tokens` of context (split as Claude Code reports it).
-    void transcript_at(std::uint64_t tokens) const {
+    // A transcript whose latest turn used `tokens` of context (split as Claude Code reports it),
+    // answered by `model` (none recorded when empty).
+    void transcript_at(std::uint64_t tokens, const std::string& model = "") const {
         const std::string usage = R"({"input_tokens":3,"cache_creation_input_tokens":1000,)"
                                   R"("cache_read_input_tokens":)" +
                                   std::to_string(tokens - 1003) + R"(,"output_tokens":200})";
         tree.write("/home/u/session.jsonl",
                    R"({"type":"user","isSidechain":false,"message":{"role":"user","content":"go"}})"
                    "\n"
-                   R"({"type":"assistant","isSidechain":false,"message":{"role":"assistant",)"
-                   R"("content":[{"type":"text","text":"ok"}],"usage":)" +
-                       usage + "}}\n");
+                   R"({"type":"assistant","isSidechain":false,"message":{"role":"assistant",)" +
+                       (model.empty() ? "" : R"("model":")" + model + R"(",)") +
+                       R"("content":[{"type":"text","text":"ok"}],"usage":)" + usage + "}}\n");
     }
 
     // A Claude Code PreToolUse document for `tool_name`, with its transcript at `transcript`.
@@ -90,6 +91,34 @@ TEST_F(ContextBudget, ContextBlockThresholdIsConfigurable) {
 TEST_F(ContextBudget, ContextWindowSizeIsConfigurable) {
     transcript_at(160000);
     EXPECT_EQ(hook(claude_call("Agent"), {"--context-window", "1000000"}).exit_code, 0);
+}
+
+TEST_F(ContextBudget, OneMillionTokenSessionAt170kIsNeverBlocked) {
+    // The model id says the window, whatever --context-window (200000 here) says.
+    transcript_at(170000, "claude-opus-4-6[1m]");
+    const ProcessResult result = hook(claude_call("Agent"));
+    EXPECT_EQ(result.exit_code, 0) << result.stderr_text;
+    EXPECT_EQ(result.stdout_text, "");
+}
+
+TEST_F(ContextBudget, KnownModelBlocksAtItsOwnWindow) {
+    transcript_at(170000, "claude-sonnet-4-5-20250929");
+    const ProcessResult result =
+        run({"--hook", "claude"}, {}, claude_call("Agent"));  // no --context-window at all
+    EXPECT_EQ(result.exit_code, 2) << result.stdout_text;
+    EXPECT_TRUE(contains(result.stderr_text, "170000 of 200000 tokens")) << result.stderr_text;
+    EXPECT_TRUE(contains(result.stderr_text, "model claude-sonnet-4-5-20250929"))
+        << result.stderr_text;
+}
+
+TEST_F(ContextBudget, UnknownWindowWarnsButNeverBlocks) {
+    transcript_at(199000, "some-other-model");
+    const ProcessResult result = run({"--hook", "claude"}, {}, claude_call("Agent"));
+    EXPECT_EQ(result.exit_code, 0) << result.stderr_text;
+    const std::string message =
+        nlohmann::json::parse(result.stdout_text)["systemMessage"].get<std::string>();
+    EXPECT_TRUE(contains(message, "assumed window")) << message;
+    EXPECT_TRUE(contains(message, "--context-window")) << message;
 }
 
 TEST_F(ContextBudget, BashCallsAreNotJudgedOnTheContext) {

@@ -191,14 +191,14 @@ TEST(AnswerCodex, BadInputDeniesWhenFailClosed) {
 class OtherAgentHooks : public ::testing::Test, public testkit::GateProcess {
   protected:
     std::string gemini_before_tool(bool background = true) const {
-        return nlohmann::json{{"session_id", "c0ffee-1"},
-                              {"transcript_path", tree.path_of("/home/u/.gemini/tmp/chat.json")},
-                              {"cwd", "/home/u/project"},
-                              {"hook_event_name", "BeforeTool"},
-                              {"timestamp", "2025-11-20T10:00:00.000Z"},
-                              {"tool_name", "run_shell_command"},
-                              {"tool_input",
-                               {{"command", "npm run dev"}, {"is_background", background}}}}
+        return nlohmann::json{
+            {"session_id", "c0ffee-1"},
+            {"transcript_path", tree.path_of("/home/u/.gemini/tmp/chat.json")},
+            {"cwd", "/home/u/project"},
+            {"hook_event_name", "BeforeTool"},
+            {"timestamp", "2025-11-20T10:00:00.000Z"},
+            {"tool_name", "run_shell_command"},
+            {"tool_input", {{"command", "npm run dev"}, {"is_background", background}}}}
             .dump();
     }
     std::string codex_pre_tool_use(const std::string& tool = "spawn_agent") const {
@@ -296,8 +296,8 @@ TEST_F(OtherAgentHooks, LaunchTableFromTheCommandLineNamesARenamedTool) {
                                       {}, codex_pre_tool_use("start_agent"));
     EXPECT_EQ(renamed.exit_code, 0);
     expect_codex_deny(renamed.stdout_text, "190 + 1 of 200 tasks");
-    const ProcessResult bad = run({"--hook", "codex", "--codex-launches", "spawn agent"}, {},
-                                  codex_pre_tool_use());
+    const ProcessResult bad =
+        run({"--hook", "codex", "--codex-launches", "spawn agent"}, {}, codex_pre_tool_use());
     EXPECT_EQ(bad.exit_code, 64);
     EXPECT_TRUE(contains(bad.stderr_text, "--codex-launches")) << bad.stderr_text;
 }

@@ -75,8 +75,9 @@ TEST(LaunchTable, EmptyTableHasNoLaunches) {
 }
 
 TEST(LaunchTable, MalformedTablesAreRefusedWithTheEntry) {
-    for (const char* text : {"Agent,,Bash", "Agent,", "spawn agent", "Bash?", "Bash?a b",
-                             "Agent:subagent", "Agent:x0", "Agent:x", "Agent:x2000", "*", ":agent"}) {
+    for (const char* text :
+         {"Agent,,Bash", "Agent,", "spawn agent", "Bash?", "Bash?a b", "Agent:subagent", "Agent:x0",
+          "Agent:x", "Agent:x2000", "*", ":agent"}) {
         std::string error;
         EXPECT_FALSE(parse_launch_table(text, error)) << text;
         EXPECT_FALSE(error.empty()) << text;

@@ -294,13 +294,14 @@ TEST_F(Reservations, CodexHookBurstIsJudgedOnWhatEarlierLaunchesWillAdd) {
     v1_caller_at(50);
     const std::string input =
         nlohmann::json{{"session_id", "019a6c"},          {"turn_id", "3"},
-                       {"hook_event_name", "PreToolUse"}, {"tool_name", "Bash"},
-                       {"tool_use_id", "call_1"},         {"tool_input", {{"command", "make"}}}}
+                       {"hook_event_name", "PreToolUse"}, {"tool_name", "spawn_agent"},
+                       {"tool_use_id", "call_1"},         {"tool_input", {{"message", "survey"}}}}
             .dump();
     for (int i = 0; i < 4; ++i) {
         const ProcessResult admitted =
             run({"--hook", "codex", "--cost", "25", "--reserve"}, {}, input);
-        EXPECT_EQ(admitted.stdout_text, "") << "launch " << i << " is admitted";
+        EXPECT_FALSE(contains(admitted.stdout_text, "permissionDecision"))
+            << "launch " << i << " is admitted: " << admitted.stdout_text;
     }
     const ProcessResult fifth = run({"--hook", "codex", "--cost", "25", "--reserve"}, {}, input);
     EXPECT_EQ(fifth.exit_code, 0);

@@ -139,9 +139,10 @@ TEST_F(ClaudeHookInRealPidsCgroup, LetsAForegroundBashCommandThroughAtTheBlockLe
     const GateRun run = run_gate(*work, {"--hook", "claude"}, bash_command(false));
 
     EXPECT_EQ(run.exit_code, 0);
-    EXPECT_THAT(system_message(run.stdout_text),
-                StartsWith("(not a launch, so not blocked) spawngate: blocked: "))
+    // Not blocked, so not told it was: the budget's state and what it means for launches.
+    EXPECT_THAT(system_message(run.stdout_text), StartsWith("spawngate: pids limit of cgroup "))
         << "stdout: " << run.stdout_text;
+    EXPECT_THAT(system_message(run.stdout_text), HasSubstr("new launches"));
     EXPECT_EQ(run.stderr_text, "");
 }
 

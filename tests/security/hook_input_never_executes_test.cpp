@@ -88,7 +88,8 @@ TEST_F(HostileHookInput, HostileTranscriptPathIsOnlyEverOpenedAsAFile) {
     // A subagent launch reads its transcript: the path is a file name, however it looks.
     const std::string odd_name = "/transcripts/$(touch " + markers + "/t)`id`;|&.jsonl";
     tree.write(odd_name, R"({"type":"assistant","isSidechain":false,"message":{"role":"assistant",)"
-                         R"("content":[],"usage":{"input_tokens":190000,"output_tokens":1}}})"
+                         R"("model":"claude-sonnet-4-5","content":[],)"
+                         R"("usage":{"input_tokens":190000,"output_tokens":1}}})"
                          "\n");
     nlohmann::json input = document("Agent");
     input["transcript_path"] = tree.path_of(odd_name);
