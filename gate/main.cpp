@@ -12,6 +12,7 @@
 #include "hook_run.hpp"
 #include "hot_path.hpp"
 #include "measurement.hpp"
+#include "setup_command.hpp"
 #include "status_report.hpp"
 #include "verdict.hpp"
 #include "verdict_report.hpp"
@@ -50,6 +51,7 @@ SPAWNGATE_HOT_PATH int run_check(const GateSettings& settings) {
 }
 
 SPAWNGATE_HOT_PATH int run(int argc, char** argv) {
+    if (argc > 1 && std::string_view(argv[1]) == "setup") return run_setup(argc, argv);
     const CommandLineParse parsed = parse_command_line(argc, argv);
     if (!parsed.command_line) return usage_error(parsed.error.message);
     const CommandLine& line = *parsed.command_line;

@@ -34,6 +34,7 @@ add_executable(gate_feature_tests
     gate/reservation_ledger_test.cpp
     gate/reservations_cli_test.cpp
     gate/transcript_tail_test.cpp
+    gate/setup_test.cpp
 )
 target_link_libraries(gate_feature_tests PRIVATE spawngate_testkit gate_core
                       nlohmann_json::nlohmann_json GTest::gtest_main)
