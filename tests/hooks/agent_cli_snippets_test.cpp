@@ -6,7 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "hook_input.hpp"
 #include "hooks_fixture.hpp"
+#include "launch_table.hpp"
 
 namespace spawngate {
 namespace {
@@ -95,7 +97,7 @@ class AgentSnippets : public ::testing::Test, public testkit::GateProcess {
                               {"hook_event_name", "BeforeTool"},
                               {"timestamp", "2025-11-20T10:00:00.000Z"},
                               {"tool_name", tool},
-                              {"tool_input", {{"command", "make -j8"}}}}
+                              {"tool_input", {{"command", "make -j8"}, {"is_background", true}}}}
             .dump();
     }
     std::string codex_input(const std::string& tool) const {
@@ -179,11 +181,11 @@ TEST_F(AgentSnippets, ReadmeShowsTheClaudeCodeSnippetAsShipped) {
 
 TEST_F(AgentSnippets, GeminiCliCommandsAreAcceptedAndAnswerInItsProtocol) {
     for (const auto& hook : command_hooks(read_json("hooks/gemini-cli/settings.json"))) {
-        EXPECT_EQ(hook.event, "BeforeTool");
+        EXPECT_TRUE(hook.event == "BeforeTool" || hook.event == "AfterTool") << hook.event;
         EXPECT_EQ(hook.hook["type"], "command");
         const std::vector<std::string> arguments = built_arguments(hook.hook["command"]);
         for (const auto& tool : tools_of(hook.matcher, "run_shell_command")) {
-            SCOPED_TRACE(tool);
+            SCOPED_TRACE(hook.event + " " + tool);
             v2_caller_at(20);
             const ProcessResult room = run(arguments, {}, gemini_input(tool));
             EXPECT_EQ(room.exit_code, 0) << room.stderr_text;
@@ -193,10 +195,45 @@ TEST_F(AgentSnippets, GeminiCliCommandsAreAcceptedAndAnswerInItsProtocol) {
             const ProcessResult full = run(arguments, {}, gemini_input(tool));
             EXPECT_EQ(full.exit_code, 0) << "Gemini reads a block from stdout on exit 0";
             const nlohmann::json json = nlohmann::json::parse(full.stdout_text);
-            EXPECT_EQ(json["decision"], "deny");
-            EXPECT_FALSE(json["reason"].get<std::string>().empty());
+            if (hook.event == "BeforeTool") {
+                EXPECT_EQ(json["decision"], "deny") << "a launch is denied: " << json;
+                EXPECT_FALSE(json["reason"].get<std::string>().empty());
+            } else {
+                EXPECT_FALSE(json.contains("decision")) << "AfterTool never blocks: " << json;
+                EXPECT_EQ(json["hookSpecificOutput"]["hookEventName"], "AfterTool");
+                EXPECT_TRUE(json["hookSpecificOutput"].contains("additionalContext"))
+                    << "the only channel to the model in Gemini CLI 0.61";
+            }
         }
     }
+}
+
+// What the launch table of `protocol` names must reach the gate: the snippet's matcher for
+// `event` lets every one of its tools through.
+void expect_matchers_cover_the_launch_table(const std::vector<HookCommand>& hooks,
+                                            const std::string& event, HookProtocol protocol) {
+    std::string error;
+    const auto table = parse_launch_table(default_launch_table(protocol), error);
+    ASSERT_TRUE(table) << error;
+    for (const LaunchEntry& entry : table->entries) {
+        const std::string tool = entry.prefix ? entry.tool + "Create" : entry.tool;
+        bool covered = false;
+        for (const auto& hook : hooks)
+            covered = covered || (hook.event == event && matcher_matches(hook.matcher, tool));
+        EXPECT_TRUE(covered) << tool << " is a launch in the table, but no " << event
+                             << " hook sees it";
+    }
+}
+
+TEST_F(AgentSnippets, EverySnippetLetsEveryLaunchOfItsTableThrough) {
+    expect_matchers_cover_the_launch_table(
+        command_hooks(read_json("hooks/claude-code/settings.json")), "PreToolUse",
+        HookProtocol::ClaudePre);
+    expect_matchers_cover_the_launch_table(
+        command_hooks(read_json("hooks/gemini-cli/settings.json")), "BeforeTool",
+        HookProtocol::Gemini);
+    expect_matchers_cover_the_launch_table(command_hooks(read_json("hooks/codex/hooks.json")),
+                                           "PreToolUse", HookProtocol::Codex);
 }
 
 TEST_F(AgentSnippets, GeminiCliMatcherSeesShellCommandsAndTimeoutIsInMilliseconds) {
@@ -210,6 +247,9 @@ TEST_F(AgentSnippets, GeminiCliMatcherSeesShellCommandsAndTimeoutIsInMillisecond
 }
 
 TEST_F(AgentSnippets, CodexCommandsAreAcceptedAndAnswerInItsProtocol) {
+    std::string error;
+    const auto table = parse_launch_table(default_launch_table(HookProtocol::Codex), error);
+    ASSERT_TRUE(table) << error;
     for (const auto& hook : command_hooks(read_json("hooks/codex/hooks.json"))) {
         EXPECT_EQ(hook.event, "PreToolUse");
         EXPECT_EQ(hook.hook["type"], "command");
@@ -217,6 +257,9 @@ TEST_F(AgentSnippets, CodexCommandsAreAcceptedAndAnswerInItsProtocol) {
         const std::vector<std::string> arguments = built_arguments(hook.hook["command"]);
         for (const auto& tool : tools_of(hook.matcher, "Bash")) {
             SCOPED_TRACE(tool);
+            HookInput input;
+            input.tool_name = tool;
+            const bool launch = classify_call(*table, input).launch;
             v2_caller_at(20);
             const ProcessResult room = run(arguments, {}, codex_input(tool));
             EXPECT_EQ(room.exit_code, 0) << room.stderr_text;
@@ -226,7 +269,13 @@ TEST_F(AgentSnippets, CodexCommandsAreAcceptedAndAnswerInItsProtocol) {
             const ProcessResult full = run(arguments, {}, codex_input(tool));
             EXPECT_EQ(full.exit_code, 0) << "exit 1 is no block in Codex; the deny is on stdout";
             const nlohmann::json json = nlohmann::json::parse(full.stdout_text);
-            EXPECT_EQ(json["hookSpecificOutput"]["permissionDecision"], "deny");
+            if (launch) {
+                EXPECT_EQ(json["hookSpecificOutput"]["permissionDecision"], "deny") << json;
+            } else {
+                EXPECT_FALSE(json["hookSpecificOutput"].contains("permissionDecision"))
+                    << "a shell call is no launch: never denied, so recovery commands run";
+                EXPECT_TRUE(json["hookSpecificOutput"].contains("additionalContext")) << json;
+            }
         }
     }
 }
