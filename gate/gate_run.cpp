@@ -4,6 +4,7 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "auto_reap.hpp"
@@ -17,11 +18,19 @@ namespace {
 
 constexpr int kLedgerLockTimeoutMs = 500;
 
+// Takes the tasks that end before the launch starts out of every level's count (each level
+// counts its whole subtree, so they are in all of them).
+void discount(std::optional<std::uint64_t>& current, std::uint64_t passing_tasks) {
+    if (current) *current -= std::min(*current, passing_tasks);
+}
+
 // Re-reads the caller's own pids.current (one small read) for a decision taken under the lock.
-void refresh_caller_count(const Root& root, Measurement& measurement) {
+void refresh_caller_count(const Root& root, Measurement& measurement, std::uint64_t passing_tasks) {
     if (measurement.pids_levels.empty() || !measurement.pids_levels.front().current) return;
-    if (const auto fresh = read_pids_current(root, measurement.pids_levels.front().directory))
+    if (const auto fresh = read_pids_current(root, measurement.pids_levels.front().directory)) {
         measurement.pids_levels.front().current = fresh;
+        discount(measurement.pids_levels.front().current, passing_tasks);
+    }
 }
 
 }  // namespace
@@ -61,6 +70,8 @@ SPAWNGATE_HOT_PATH GateOutcome judge_once(const GateSettings& settings,
                                           const LaunchContext& launch) {
     const Root root(settings.root);
     GateOutcome out{measure(root, gate_measure_options(settings))};
+    for (PidsLevel& level : out.measurement.pids_levels)
+        discount(level.current, launch.passing_tasks);
     if (settings.max_workers > 0)
         out.measurement.workers =
             count_workers(root, out.measurement.pids_location, settings.worker_pattern, ::getpid());
@@ -91,7 +102,7 @@ SPAWNGATE_HOT_PATH GateOutcome judge_once(const GateSettings& settings,
         // The clock and the caller's count are read under the lock: a launch that waited for
         // it must not record an older time or baseline than the one that wrote before it.
         const std::uint64_t now = boottime_ms();
-        refresh_caller_count(root, out.measurement);
+        refresh_caller_count(root, out.measurement, launch.passing_tasks);
         const std::optional<std::uint64_t> caller_tasks = out.measurement.caller_tasks();
         ReservationsRead read =
             lock.held() ? lock.read(now) : read_reservations(directory, *name, now);

@@ -26,6 +26,9 @@ struct LaunchContext {
     std::string transcript_path;  // read for the context budget when set
     bool context_budget = false;  // a subagent launch: judged even when the hook named no
                                   // transcript (a missing one follows the failure policy)
+    // Tasks counted in pids.current now that end before the launch starts (the gate, the hook
+    // runner's shell): not charged to it.
+    std::uint64_t passing_tasks = 0;
 };
 
 GateOutcome judge_launch(const GateSettings& settings, const LaunchContext& launch = {});

@@ -222,7 +222,8 @@ const std::array kTable{
         [](GateSettings& s, std::string_view v) { return set_launch_table(s.gemini_launches, v); }},
     SettingSpec{
         "--codex-launches", "SPAWNGATE_CODEX_LAUNCHES", "codex_launches", "TABLE",
-        "which Codex tool calls are launches (default \"spawn_agent:agent\")",
+        "which Codex tool calls are launches (default \"spawn_agent:agent, "
+        "multi_agent_v1resume_agent:agent\")",
         [](GateSettings& s, std::string_view v) { return set_launch_table(s.codex_launches, v); }},
     SettingSpec{"--state-dir", "SPAWNGATE_STATE_DIR", "state_dir", "DIR",
                 "where reservation ledgers live (default /run/spawngate for root, else "

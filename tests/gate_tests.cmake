@@ -5,6 +5,7 @@ add_executable(gate_tests
     gate/fixture_verdict_test.cpp
     gate/hook_claude_test.cpp
     gate/launch_table_test.cpp
+    gate/hook_runner_test.cpp
     gate/context_window_test.cpp
     gate/hook_input_test.cpp
     gate/json_writer_test.cpp

@@ -5,6 +5,7 @@
 #include "hook_codex.hpp"
 #include "hook_gemini.hpp"
 #include "hook_input.hpp"
+#include "hook_runner.hpp"
 #include "launch_table.hpp"
 #include "verdict_report.hpp"
 
@@ -71,6 +72,7 @@ HookAnswer run_hook(GateSettings settings, int input_fd) {
     }
     // The context budget guards subagent launches: each report lands in the parent's context.
     LaunchContext context;
+    context.passing_tasks = hook_runner_tasks(Root(settings.root));
     if (settings.hook == HookProtocol::ClaudePre && launch && call.subagent) {
         context.context_budget = true;
         context.transcript_path = input.transcript_path;

@@ -89,9 +89,11 @@ std::string_view default_launch_table(HookProtocol protocol) {
         case HookProtocol::Gemini:
         case HookProtocol::GeminiPost:
             return "invoke_agent:agent, run_shell_command?is_background";
-        // Codex 0.171: spawn_agent starts a subagent.
+        // Codex 0.171: spawn_agent starts a subagent, resume_agent restarts a closed one (the
+        // hook sees the tool's namespace glued on). Its hook input cannot tell a shell that
+        // outlives the call from one that does not: shells are not launches here.
         case HookProtocol::Codex:
-            return "spawn_agent:agent";
+            return "spawn_agent:agent, multi_agent_v1resume_agent:agent";
         case HookProtocol::None:
             break;
     }

@@ -190,6 +190,10 @@ TEST(AnswerCodex, BadInputDeniesWhenFailClosed) {
 // The built executable, fed what each CLI really sends.
 class OtherAgentHooks : public ::testing::Test, public testkit::GateProcess {
   protected:
+    // pids.current counts the gate itself, which ends before the launch starts and is not
+    // charged to it (hook_runner.hpp): `shown` tasks plus the gate.
+    void caller_at(unsigned shown) const { v2_caller_at(shown + 1); }
+
     std::string gemini_before_tool(bool background = true) const {
         return nlohmann::json{
             {"session_id", "c0ffee-1"},
@@ -220,7 +224,7 @@ TEST_F(OtherAgentHooks, GeminiAllowsWithAnEmptyObject) {
 }
 
 TEST_F(OtherAgentHooks, GeminiWarnsWithASystemMessage) {
-    v2_caller_at(140);
+    caller_at(140);
     const ProcessResult result = run({"--hook", "gemini", "--cost", "5"}, {}, gemini_before_tool());
     EXPECT_EQ(result.exit_code, 0);
     const nlohmann::json json = nlohmann::json::parse(result.stdout_text);
@@ -228,14 +232,14 @@ TEST_F(OtherAgentHooks, GeminiWarnsWithASystemMessage) {
 }
 
 TEST_F(OtherAgentHooks, GeminiBlocksWithDenyAndExitZero) {
-    v2_caller_at(168);
+    caller_at(168);
     const ProcessResult result = run({"--hook", "gemini", "--cost", "5"}, {}, gemini_before_tool());
     EXPECT_EQ(result.exit_code, 0);
     expect_gemini_deny(result.stdout_text, "168 + 5 of 200 tasks");
 }
 
 TEST_F(OtherAgentHooks, GeminiForegroundShellIsJudgedWithoutTheCostAndNeverDenied) {
-    v2_caller_at(190);
+    caller_at(190);
     const ProcessResult result =
         run({"--hook", "gemini", "--cost", "5"}, {}, gemini_before_tool(false));
     EXPECT_EQ(result.exit_code, 0);
@@ -276,14 +280,14 @@ TEST_F(OtherAgentHooks, CodexAllowsWithNoOutput) {
 }
 
 TEST_F(OtherAgentHooks, CodexWarnsTheModelThroughAdditionalContext) {
-    v2_caller_at(140);
+    caller_at(140);
     const ProcessResult result = run({"--hook", "codex", "--cost", "5"}, {}, codex_pre_tool_use());
     EXPECT_EQ(result.exit_code, 0);
     EXPECT_TRUE(contains(codex_context(result.stdout_text), "140 + 5 of 200 tasks"));
 }
 
 TEST_F(OtherAgentHooks, CodexShellCallIsJudgedWithoutTheCostAndNeverDenied) {
-    v2_caller_at(190);
+    caller_at(190);
     const ProcessResult result =
         run({"--hook", "codex", "--cost", "5"}, {}, codex_pre_tool_use("Bash"));
     EXPECT_EQ(result.exit_code, 0);
@@ -291,7 +295,7 @@ TEST_F(OtherAgentHooks, CodexShellCallIsJudgedWithoutTheCostAndNeverDenied) {
 }
 
 TEST_F(OtherAgentHooks, LaunchTableFromTheCommandLineNamesARenamedTool) {
-    v2_caller_at(190);
+    caller_at(190);
     const ProcessResult renamed = run({"--hook", "codex", "--codex-launches", "start_agent:agent"},
                                       {}, codex_pre_tool_use("start_agent"));
     EXPECT_EQ(renamed.exit_code, 0);
@@ -303,7 +307,7 @@ TEST_F(OtherAgentHooks, LaunchTableFromTheCommandLineNamesARenamedTool) {
 }
 
 TEST_F(OtherAgentHooks, CodexBlocksWithTheThreeFieldDenyAndExitZero) {
-    v2_caller_at(168);
+    caller_at(168);
     const ProcessResult result = run({"--hook", "codex", "--cost", "5"}, {}, codex_pre_tool_use());
     EXPECT_EQ(result.exit_code, 0);
     expect_codex_deny(result.stdout_text, "168 + 5 of 200 tasks");

@@ -1,7 +1,8 @@
 // `spawngate --hook claude` as Claude Code runs it: a PreToolUse JSON document on stdin, the
 // gate's process inside a real, filling pids cgroup. Blocks answer exit 2 with the reason on
 // stderr (Claude Code hands stderr to the model); warnings answer exit 0 with a systemMessage on
-// stdout. Counting as in the check tests: N sleepers plus the gate, plus the launch's cost of 1.
+// stdout. Counting: N sleepers plus the launch's cost of 1; the gate's own task ends before the
+// launch starts and is not charged to it (gate/hooks/hook_runner.hpp).
 
 #include <string>
 #include <string_view>
@@ -66,7 +67,7 @@ std::string system_message(const std::string& stdout_text) {
 TEST_F(ClaudeHookInRealPidsCgroup, AllowsAnAgentLaunchSilentlyBelowTheWarnLevel) {
     const ScopedPidsCgroup* work = make_cgroup("work", 20);
     ASSERT_TRUE(work);
-    ASSERT_TRUE(add_sleepers(*work, 11));  // 12 + 1 of 20 = 65 %
+    ASSERT_TRUE(add_sleepers(*work, 12));  // 12 + 1 of 20 = 65 %
 
     const GateRun run = run_gate(*work, {"--hook", "claude"}, agent_launch());
 
@@ -78,7 +79,7 @@ TEST_F(ClaudeHookInRealPidsCgroup, AllowsAnAgentLaunchSilentlyBelowTheWarnLevel)
 TEST_F(ClaudeHookInRealPidsCgroup, WarnsAnAgentLaunchWithASystemMessageOnStdout) {
     const ScopedPidsCgroup* work = make_cgroup("work", 20);
     ASSERT_TRUE(work);
-    ASSERT_TRUE(add_sleepers(*work, 12));  // 13 + 1 of 20 = 70 %
+    ASSERT_TRUE(add_sleepers(*work, 13));  // 13 + 1 of 20 = 70 %
 
     const GateRun run = run_gate(*work, {"--hook", "claude"}, agent_launch());
 
@@ -95,7 +96,7 @@ TEST_F(ClaudeHookInRealPidsCgroup, WarnsAnAgentLaunchWithASystemMessageOnStdout)
 TEST_F(ClaudeHookInRealPidsCgroup, BlocksAnAgentLaunchWithExitTwoAndGuidanceOnStderr) {
     const ScopedPidsCgroup* work = make_cgroup("work", 20);
     ASSERT_TRUE(work);
-    ASSERT_TRUE(add_sleepers(*work, 15));  // 16 + 1 of 20 = 85 %
+    ASSERT_TRUE(add_sleepers(*work, 16));  // 16 + 1 of 20 = 85 %
 
     const GateRun run = run_gate(*work, {"--hook", "claude"}, agent_launch());
 
@@ -110,7 +111,7 @@ TEST_F(ClaudeHookInRealPidsCgroup, BlocksAnAgentLaunchWithExitTwoAndGuidanceOnSt
 TEST_F(ClaudeHookInRealPidsCgroup, BlocksALaunchUnderTheFormerToolNameTask) {
     const ScopedPidsCgroup* work = make_cgroup("work", 20);
     ASSERT_TRUE(work);
-    ASSERT_TRUE(add_sleepers(*work, 15));
+    ASSERT_TRUE(add_sleepers(*work, 16));
 
     const GateRun run = run_gate(*work, {"--hook", "claude"},
                                  pre_tool_use("Task", R"({"description":"d","prompt":"p"})"));
@@ -122,7 +123,7 @@ TEST_F(ClaudeHookInRealPidsCgroup, BlocksALaunchUnderTheFormerToolNameTask) {
 TEST_F(ClaudeHookInRealPidsCgroup, BlocksABackgroundBashLaunch) {
     const ScopedPidsCgroup* work = make_cgroup("work", 20);
     ASSERT_TRUE(work);
-    ASSERT_TRUE(add_sleepers(*work, 15));
+    ASSERT_TRUE(add_sleepers(*work, 16));
 
     const GateRun run = run_gate(*work, {"--hook", "claude"}, bash_command(true));
 
@@ -133,8 +134,8 @@ TEST_F(ClaudeHookInRealPidsCgroup, BlocksABackgroundBashLaunch) {
 TEST_F(ClaudeHookInRealPidsCgroup, LetsAForegroundBashCommandThroughAtTheBlockLevel) {
     const ScopedPidsCgroup* work = make_cgroup("work", 20);
     ASSERT_TRUE(work);
-    // Not a launch, so no cost: 17 tasks with the gate, 17 of 20 = 85 %, the block level.
-    ASSERT_TRUE(add_sleepers(*work, 16));
+    // Not a launch, so no cost: 17 of 20 = 85 %, the block level.
+    ASSERT_TRUE(add_sleepers(*work, 17));
 
     const GateRun run = run_gate(*work, {"--hook", "claude"}, bash_command(false));
 
@@ -151,7 +152,7 @@ TEST_F(ClaudeHookInRealPidsCgroup, BlocksOnATighterParentLimitAndNamesTheParent)
     ASSERT_TRUE(parent);
     const ScopedPidsCgroup* child = make_cgroup("child", 20, parent);
     ASSERT_TRUE(child);
-    ASSERT_TRUE(add_sleepers(*child, 7));  // parent 8 + 1 of 10 = 90 %, child 45 %
+    ASSERT_TRUE(add_sleepers(*child, 8));  // parent 8 + 1 of 10 = 90 %, child 45 %
 
     const GateRun run = run_gate(*child, {"--hook", "claude"}, agent_launch());
 
