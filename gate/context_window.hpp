@@ -25,6 +25,10 @@ inline constexpr std::string_view kAssumedWindowName = "context window (size ass
 // The window a model id implies; nullopt for a model the table does not know.
 std::optional<std::uint64_t> window_of_model(std::string_view model);
 
+// The model id that decides the window: the session's model attachment ("claude-sonnet-4-5[1m]")
+// when it names the model the turn ran (its message.model, "claude-sonnet-4-5"), else the turn's.
+std::string_view session_model_id(std::string_view attachment, std::string_view message_model);
+
 ContextWindow context_window(std::string_view model, std::optional<std::uint64_t> configured);
 
 }  // namespace spawngate

@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "auto_reap.hpp"
+#include "context_window.hpp"
 #include "hot_path.hpp"
 #include "reservation_store.hpp"
 #include "transcript_tail.hpp"
@@ -78,7 +79,8 @@ SPAWNGATE_HOT_PATH GateOutcome judge_once(const GateSettings& settings,
     if (launch.context_budget || !launch.transcript_path.empty()) {
         ContextReading context = read_context_tokens(launch.transcript_path);
         out.measurement.context_tokens = context.tokens;
-        out.measurement.context_model = std::move(context.model);
+        out.measurement.context_model =
+            std::string(session_model_id(context.session_model, context.model));
         if (context.problem) {
             context.problem->what = "cannot read the session transcript: " + context.problem->what;
             out.measurement.problems.push_back(std::move(*context.problem));

@@ -110,6 +110,69 @@ class UsageFields : public nlohmann::json_sax<nlohmann::json> {
     std::string model_;
 };
 
+// Collects identity.modelId at any depth up to kTracked.
+class ModelIdFields : public nlohmann::json_sax<nlohmann::json> {
+  public:
+    bool null() override { return true; }
+    bool boolean(bool) override { return true; }
+    bool number_integer(number_integer_t) override { return true; }
+    bool number_unsigned(number_unsigned_t) override { return true; }
+    bool number_float(number_float_t, const string_t&) override { return true; }
+    bool string(string_t& value) override {
+        if (depth_ >= 2 && depth_ < kTracked && key_at_[depth_] == "modelId" &&
+            key_at_[depth_ - 1] == "identity" && value.size() < 256)
+            model_id_ = value;
+        return true;
+    }
+    bool binary(binary_t&) override { return true; }
+    bool start_object(std::size_t) override {
+        ++depth_;
+        if (depth_ < kTracked) key_at_[depth_].clear();
+        return true;
+    }
+    bool end_object() override {
+        --depth_;
+        return true;
+    }
+    bool start_array(std::size_t) override {
+        ++depth_;
+        if (depth_ < kTracked) key_at_[depth_].clear();
+        return true;
+    }
+    bool end_array() override {
+        --depth_;
+        return true;
+    }
+    bool key(string_t& name) override {
+        if (depth_ < kTracked) key_at_[depth_] = name;
+        return true;
+    }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+        return false;
+    }
+    const std::string& model_id() const { return model_id_; }
+
+  private:
+    static constexpr int kTracked = 6;
+    std::string key_at_[kTracked];
+    int depth_ = 0;
+    std::string model_id_;
+};
+
+// The latest model attachment among the complete lines of `text` (whole lines only: a line cut
+// at either end of the window does not parse, and is not believed).
+std::string latest_model_attachment(std::string_view text) {
+    std::string found;
+    while (!text.empty()) {
+        const auto newline = text.find('\n');
+        const std::string_view line = text.substr(0, newline);
+        text = newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
+        if (line.find("\"modelId\"") == std::string_view::npos) continue;  // cheap pre-filter
+        if (std::string id = parse_model_attachment(line); !id.empty()) found = std::move(id);
+    }
+    return found;
+}
+
 // The latest usage among the complete lines of `tail` (the first line is partial unless
 // `starts_at_file_start`).
 std::optional<TurnUsage> latest_usage(std::string_view tail, bool starts_at_file_start) {
@@ -131,6 +194,12 @@ std::optional<TurnUsage> latest_usage(std::string_view tail, bool starts_at_file
 
 }  // namespace
 
+std::string parse_model_attachment(std::string_view line) {
+    ModelIdFields fields;
+    if (!nlohmann::json::sax_parse(line.begin(), line.end(), &fields)) return {};
+    return fields.model_id();
+}
+
 std::optional<TurnUsage> parse_turn_line(std::string_view line) {
     UsageFields fields;
     if (!nlohmann::json::sax_parse(line.begin(), line.end(), &fields)) return std::nullopt;
@@ -145,39 +214,82 @@ std::optional<std::uint64_t> parse_usage_line(std::string_view line) {
     return turn->tokens;
 }
 
+namespace {
+
+// Reads [offset, offset + length) of `fd` into `buffer`; the text read (shorter when the file
+// shrank meanwhile), or nullopt with `error` set.
+std::optional<std::string_view> read_window(int fd, std::size_t offset, std::size_t length,
+                                            std::vector<char>& buffer, int& error) {
+    buffer.resize(length);
+    std::size_t filled = 0;
+    while (filled < length) {
+        const ssize_t got = ::pread(fd, buffer.data() + filled, length - filled,
+                                    static_cast<off_t>(offset + filled));
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) {
+            error = errno;
+            return std::nullopt;
+        }
+        if (got == 0) break;  // the file shrank meanwhile: use what is there
+        filled += static_cast<std::size_t>(got);
+    }
+    return std::string_view(buffer.data(), filled);
+}
+
+}  // namespace
+
 ContextReading read_context_tokens(const std::string& transcript_path) {
-    if (transcript_path.empty() || transcript_path.front() != '/')
-        return {
-            std::nullopt, {}, Problem{"transcript_path", "missing or not an absolute path"}, false};
+    ContextReading reading;
+    if (transcript_path.empty() || transcript_path.front() != '/') {
+        reading.problem = Problem{"transcript_path", "missing or not an absolute path"};
+        return reading;
+    }
     // O_NONBLOCK: a FIFO planted at the path must not hang the gate.
     const UniqueFd fd{
         ::open(transcript_path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)};
-    if (!fd) return {std::nullopt, {}, Problem{transcript_path, std::strerror(errno)}, false};
+    if (!fd) {
+        // Claude Code 2.1 writes the transcript only after the first turn's tool calls were
+        // judged: a new session's file is not there yet, and has no usage to count.
+        if (errno == ENOENT) {
+            reading.no_usage_yet = true;
+            return reading;
+        }
+        reading.problem = Problem{transcript_path, std::strerror(errno)};
+        return reading;
+    }
     struct stat info {};
-    if (::fstat(fd.get(), &info) != 0 || !S_ISREG(info.st_mode))
-        return {std::nullopt, {}, Problem{transcript_path, "not a regular file"}, false};
+    if (::fstat(fd.get(), &info) != 0 || !S_ISREG(info.st_mode)) {
+        reading.problem = Problem{transcript_path, "not a regular file"};
+        return reading;
+    }
     const auto size = static_cast<std::size_t>(info.st_size);
     std::vector<char> buffer;
+    int error = 0;
     for (const std::size_t window : {kFirstWindow, kLastWindow}) {
         const std::size_t length = std::min(size, window);
         const std::size_t offset = size - length;
-        buffer.resize(length);
-        std::size_t filled = 0;
-        while (filled < length) {
-            const ssize_t got = ::pread(fd.get(), buffer.data() + filled, length - filled,
-                                        static_cast<off_t>(offset + filled));
-            if (got < 0 && errno == EINTR) continue;
-            if (got < 0)
-                return {std::nullopt, {}, Problem{transcript_path, std::strerror(errno)}, false};
-            if (got == 0) break;  // the file shrank meanwhile: use what is there
-            filled += static_cast<std::size_t>(got);
+        const auto tail = read_window(fd.get(), offset, length, buffer, error);
+        if (!tail) {
+            reading.problem = Problem{transcript_path, std::strerror(error)};
+            return reading;
         }
-        const std::string_view tail(buffer.data(), filled);
-        if (auto turn = latest_usage(tail, offset == 0))
-            return {turn->tokens, std::move(turn->model), std::nullopt, false};
+        if (auto turn = latest_usage(*tail, offset == 0)) {
+            reading.tokens = turn->tokens;
+            reading.model = std::move(turn->model);
+            // The model attachment that says "[1m]" is written near the session's start: the
+            // tail holds it only for a short session or after a /model switch.
+            reading.session_model = latest_model_attachment(*tail);
+            if (reading.session_model.empty() && offset > 0) {
+                if (const auto head =
+                        read_window(fd.get(), 0, std::min(size, kFirstWindow), buffer, error))
+                    reading.session_model = latest_model_attachment(*head);
+            }
+            return reading;
+        }
         if (length == size) break;  // the whole file was read
     }
-    return {std::nullopt, {}, std::nullopt, true};
+    reading.no_usage_yet = true;
+    return reading;
 }
 
 }  // namespace spawngate

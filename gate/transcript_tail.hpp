@@ -29,11 +29,19 @@ struct TurnUsage {
 };
 std::optional<TurnUsage> parse_turn_line(std::string_view line);
 
+// The model id of a `model` attachment line ({"identity": {"modelId": "claude-sonnet-4-5[1m]"}}):
+// Claude Code writes one near a session's start, and it is the only place "[1m]" is recorded
+// (message.model is the API's id, without it). Empty when the line holds none.
+std::string parse_model_attachment(std::string_view line);
+
 struct ContextReading {
     std::optional<std::uint64_t> tokens;  // the latest usage found
     std::string model;                    // the model of that turn, when the line names it
+    std::string session_model;            // the latest model attachment's id (head or tail)
     std::optional<Problem> problem;       // the transcript could not be read: failure policy
-    bool no_usage_yet = false;            // readable, but no turn has recorded usage yet
+    // No turn has recorded usage yet: the file is readable and has none, or it does not exist yet
+    // (a session's first turn).
+    bool no_usage_yet = false;
 };
 
 ContextReading read_context_tokens(const std::string& transcript_path);

@@ -5,17 +5,18 @@
 namespace spawngate {
 namespace {
 
+// systemMessage reaches the user only; additionalContext reaches the model, from PreToolUse and
+// PostToolUse alike (measured with Claude Code 2.1: tests/conformance/claude/FINDINGS.md).
 std::string warning_json(const std::string& message, bool post) {
     JsonWriter json;
-    json.begin_object().field("systemMessage", message);
-    if (post) {
-        json.key("hookSpecificOutput")
-            .begin_object()
-            .field("hookEventName", "PostToolUse")
-            .field("additionalContext", message)
-            .end_object();
-    }
-    json.end_object();
+    json.begin_object()
+        .field("systemMessage", message)
+        .key("hookSpecificOutput")
+        .begin_object()
+        .field("hookEventName", post ? "PostToolUse" : "PreToolUse")
+        .field("additionalContext", message)
+        .end_object()
+        .end_object();
     return json.text() + "\n";
 }
 

@@ -2,13 +2,12 @@
 // Answers in Claude Code's hook protocol (PreToolUse / PostToolUse command hooks).
 //
 //   allow  -> exit 0, no output
-//   warn   -> exit 0, stdout JSON {"systemMessage": ...} (shown to the user)
+//   warn   -> exit 0, stdout JSON {"systemMessage": ... (the user), "hookSpecificOutput":
+//             {"hookEventName": "PreToolUse", "additionalContext": ...} (the model)}
 //   block  -> exit 2, the guidance on stderr: Claude Code denies the tool call and feeds stderr
 //             to the model, so the agent reads why and what to do. Only a launch is blocked
 //             (launch_table.hpp); any other call at the block level is told the state instead.
-//   PostToolUse never blocks: above warn it answers exit 0 with
-//             {"systemMessage": ..., "hookSpecificOutput": {"hookEventName": "PostToolUse",
-//              "additionalContext": ...}} so the warning reaches the model as well.
+//   PostToolUse never blocks: above warn it answers the same way, with "PostToolUse".
 
 #include <string>
 

@@ -17,8 +17,30 @@ TEST(ContextWindow, OneMillionSuffixMeansAMillionTokens) {
 
 TEST(ContextWindow, KnownModelsHaveTheirWindowAndOthersNone) {
     EXPECT_EQ(window_of_model("claude-sonnet-4-5-20250929"), 200'000u);
+    EXPECT_EQ(window_of_model("claude-opus-5-5"), 1'000'000u) << "Claude Code's default here";
+    EXPECT_EQ(window_of_model("claude-sonnet-5-5"), 1'000'000u);
+    EXPECT_EQ(window_of_model("claude-mystery-9"), std::nullopt);
     EXPECT_EQ(window_of_model("gpt-5"), std::nullopt);
     EXPECT_EQ(window_of_model(""), std::nullopt);
+}
+
+TEST(ContextWindow, TheModelAttachmentSpeaksForTheTurnThatRanItsModel) {
+    EXPECT_EQ(session_model_id("claude-sonnet-4-5[1m]", "claude-sonnet-4-5"),
+              "claude-sonnet-4-5[1m]");
+    EXPECT_EQ(session_model_id("claude-sonnet-4-5[1m]", "claude-opus-5-5"), "claude-opus-5-5")
+        << "switched models since: the turn's own id decides";
+    EXPECT_EQ(session_model_id("", "claude-opus-5-5"), "claude-opus-5-5");
+    EXPECT_EQ(session_model_id("claude-sonnet-4-5[1m]", ""), "claude-sonnet-4-5[1m]");
+}
+
+TEST(ModelAttachment, TheIdentitysModelIdIsRead) {
+    EXPECT_EQ(
+        parse_model_attachment(
+            R"({"type":"attachment","attachment":{"type":"model","identity":)"
+            R"j({"modelId":"claude-sonnet-4-5[1m]","marketingName":"Sonnet 4.5 (1M context)"}}})j"),
+        "claude-sonnet-4-5[1m]");
+    EXPECT_EQ(parse_model_attachment(R"({"modelId":"x","identity":{"name":"y"}})"), "");
+    EXPECT_EQ(parse_model_attachment(R"({"identity":{"modelId":"cut)"), "");
 }
 
 TEST(ContextWindow, TheSessionsModelComesBeforeTheConfiguration) {

@@ -80,14 +80,15 @@ TEST(AnswerClaude, BlockOnAPlainBashCallIsNeverExitTwoAndDescribesTheState) {
         << message;
 }
 
-TEST(AnswerClaude, WarnIsExitZeroWithASystemMessage) {
+TEST(AnswerClaude, WarnIsExitZeroAndReachesTheUserAndTheModel) {
     const HookAnswer a = answer(tool_call("Agent"), agents_at(75), hook(HookProtocol::ClaudePre));
     EXPECT_EQ(a.exit_code, 0);
     const nlohmann::json json = parsed_stdout(a);
     EXPECT_NE(
         json["systemMessage"].get<std::string>().find("warning: pids limit of cgroup /agents"),
         std::string::npos);
-    EXPECT_FALSE(json.contains("hookSpecificOutput"));
+    EXPECT_EQ(json["hookSpecificOutput"]["hookEventName"], "PreToolUse");
+    EXPECT_EQ(json["hookSpecificOutput"]["additionalContext"], json["systemMessage"]);
 }
 
 TEST(AnswerClaude, PostHookNeverExitsTwoAndTellsTheModel) {

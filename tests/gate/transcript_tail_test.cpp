@@ -202,12 +202,22 @@ TEST_F(TranscriptFile, EmptyTranscriptIsNoUsageYet) {
     EXPECT_TRUE(reading.no_usage_yet);
 }
 
-TEST_F(TranscriptFile, MissingTranscriptIsAProblem) {
+TEST_F(TranscriptFile, TranscriptNotWrittenYetHasNoUsageYet) {
+    // A session's first turn: Claude Code has not written the file yet.
     const ContextReading reading = read_context_tokens(tree.path_of("/home/u/none.jsonl"));
-    ASSERT_TRUE(reading.problem.has_value());
+    EXPECT_FALSE(reading.problem.has_value());
     EXPECT_FALSE(reading.tokens.has_value());
-    EXPECT_FALSE(reading.no_usage_yet);
-    EXPECT_NE(reading.problem->text().find("none.jsonl"), std::string::npos);
+    EXPECT_TRUE(reading.no_usage_yet);
+}
+
+TEST_F(TranscriptFile, UnreadableTranscriptIsAProblem) {
+    tree.write("/home/u/locked.jsonl", "{}\n");
+    ::chmod(tree.path_of("/home/u/locked.jsonl").c_str(), 0);
+    if (::access(tree.path_of("/home/u/locked.jsonl").c_str(), R_OK) == 0)
+        GTEST_SKIP() << "running as root with CAP_DAC_OVERRIDE: a mode-0 file is still readable";
+    const ContextReading reading = read_context_tokens(tree.path_of("/home/u/locked.jsonl"));
+    ASSERT_TRUE(reading.problem.has_value());
+    EXPECT_NE(reading.problem->text().find("locked.jsonl"), std::string::npos);
 }
 
 TEST_F(TranscriptFile, DirectoryAtThePathIsAProblem) {

@@ -86,7 +86,10 @@ TEST_F(ClaudeHookInRealPidsCgroup, WarnsAnAgentLaunchWithASystemMessageOnStdout)
     EXPECT_EQ(run.exit_code, 0);
     const nlohmann::json answer = nlohmann::json::parse(run.stdout_text, nullptr, false);
     ASSERT_TRUE(answer.is_object()) << "stdout: " << run.stdout_text;
-    EXPECT_FALSE(answer.contains("hookSpecificOutput")) << "a warning must not deny: " << answer;
+    EXPECT_FALSE(answer["hookSpecificOutput"].contains("permissionDecision"))
+        << "a warning must not deny: " << answer;
+    EXPECT_EQ(answer["hookSpecificOutput"]["additionalContext"], answer["systemMessage"])
+        << "the model hears of it too";
     EXPECT_THAT(answer.value("systemMessage", ""),
                 StartsWith("spawngate: warning: pids limit of cgroup " + work->path()));
     EXPECT_THAT(answer.value("systemMessage", ""), HasSubstr("13 + 1 of 20 tasks, 70.0%"));

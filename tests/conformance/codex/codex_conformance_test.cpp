@@ -182,6 +182,7 @@ struct Plan {
     int fill_before_call = 0;  // the cgroup is filled right before this scripted call
     bool review_hooks = true;
     std::string hook_command_prefix;  // put in front of the snippet's hook command
+    bool install_with_setup = false;  // `spawngate setup codex` writes the hooks, as a user would
 };
 
 // `script` with the cgroup holding `tasks` tasks when the hook runs; the hook reviewed.
@@ -251,6 +252,7 @@ class CodexConformance : public integration::GateInRealPidsCgroup {
         };
         if (!step(run.prepare(plan.script, plan.hook_command_prefix, plan.fill_before_call)))
             return outcome;
+        if (plan.install_with_setup && !step(run.install_hooks_with_setup())) return outcome;
         if (plan.review_hooks && !step(run.review_hooks())) return outcome;
         if (!step(run.start(cgroup_->procs_file()))) return outcome;
         if (!step(run.wait_until_waiting_on_model(std::chrono::seconds(60)))) return outcome;
@@ -356,6 +358,16 @@ TEST_F(CodexConformance, WarningOnASubagentLaunchReachesTheModel) {
 }
 
 // resume_agent starts a closed subagent again (it answers {"status": "pending_init"}).
+TEST_F(CodexConformance, HooksInstalledBySpawngateSetupFireOnceReviewed) {
+    Plan installed = session(subagent_launch(), kAboveBlock);
+    installed.install_with_setup = true;
+    const Outcome run = run_codex(installed);
+    ASSERT_TRUE(run.completed);
+
+    EXPECT_EQ(run.exit.requests.subagent_requests(), 0u) << "a subagent started";
+    EXPECT_THAT(run.exit.requests.output_of(kCallId), Optional(HasSubstr(kBlocked)));
+}
+
 TEST_F(CodexConformance, ResumingAClosedSubagentIsBlockedAboveTheBlockLevel) {
     Plan resume = session(resume_closed_subagent(), kAboveBlock);
     resume.fill_before_call = 3;  // the spawn before it ran below the warn level

@@ -189,6 +189,24 @@ std::string CodexRun::review_hooks() {
     return {};
 }
 
+std::string CodexRun::install_hooks_with_setup() {
+    std::error_code ignored;
+    fs::remove(codex_home_ + "/hooks.json", ignored);
+    testkit::ProcessRun setup{
+        .arguments = {"setup", "codex", "--gate", paths_.gate},
+        .environment = {"PATH=/usr/bin:/bin", "HOME=" + home_, "CODEX_HOME=" + codex_home_},
+        .stdin_text = {},
+        .close_stdin = true,
+        .timeout = std::chrono::seconds(10)};
+    const testkit::ProcessResult result = testkit::run_process(paths_.gate, setup);
+    if (result.exit_code != 0)
+        return "spawngate setup codex failed (exit " + std::to_string(result.exit_code) +
+               "): " + result.stderr_text;
+    if (read_file(codex_home_ + "/hooks.json").find(paths_.gate) == std::string::npos)
+        return "spawngate setup codex wrote no hook running " + paths_.gate;
+    return {};
+}
+
 std::string CodexRun::start(const std::string& procs_file) {
     // --skip-git-repo-check: the work directory is no repository. Without
     // --dangerously-bypass-hook-trust: the hook runs because it was reviewed.

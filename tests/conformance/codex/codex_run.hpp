@@ -75,6 +75,9 @@ class CodexRun {
     // Trusts every hook Codex lists (review_hooks.py), so the CLI runs without
     // --dangerously-bypass-hook-trust.
     std::string review_hooks();
+    // Replaces the hooks prepare() wrote with `spawngate setup codex`'s work (CODEX_HOME set to
+    // the run's): the way a user installs them.
+    std::string install_hooks_with_setup();
 
     // Starts `codex exec` with approvals and sandbox bypassed (a shell call otherwise waits for
     // approval) inside the cgroup whose cgroup.procs is `procs_file`.

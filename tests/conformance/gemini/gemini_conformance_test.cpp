@@ -23,10 +23,12 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 #include "gemini_session.hpp"
 #include "pids_cgroup_fixture.hpp"
+#include "run_process.hpp"
 #include "scoped_temp_dir.hpp"
 
 namespace spawngate::conformance {
@@ -63,6 +65,13 @@ struct Session {
     CliRun run;
     std::vector<nlohmann::json> requests;  // every request the mock received, in order
 };
+
+std::string read_text(const std::string& path) {
+    std::ifstream in(path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
 
 class GeminiCliInRealPidsCgroup : public integration::GateInRealPidsCgroup {
   protected:
@@ -158,12 +167,42 @@ class GeminiCliInRealPidsCgroup : public integration::GateInRealPidsCgroup {
 
     const ScopedPidsCgroup* work_ = nullptr;
 
+    // Replaces the session's settings with `spawngate setup gemini`'s work: the same settings
+    // without hooks, then the built gate's setup merging its own into them.
+    void install_hooks_with_setup() {
+        std::string error;
+        nlohmann::json settings =
+            nlohmann::json::parse(gemini_settings(snippet_path(), SPAWNGATE_PATH, error));
+        ASSERT_EQ(error, "");
+        settings.erase("hooks");
+        ASSERT_TRUE(scratch_.write("home/.gemini/settings.json", settings.dump(2)));
+        testkit::ProcessRun setup;
+        setup.arguments = {"setup", "gemini", "--gate", SPAWNGATE_PATH};
+        setup.environment = {"PATH=/usr/bin:/bin", "HOME=" + session_.home};
+        const testkit::ProcessResult result = testkit::run_process(SPAWNGATE_PATH, setup);
+        ASSERT_EQ(result.exit_code, 0) << result.stderr_text;
+        const nlohmann::json merged =
+            nlohmann::json::parse(read_text(session_.home + "/.gemini/settings.json"));
+        ASSERT_TRUE(merged.contains("hooks")) << merged.dump();
+        ASSERT_EQ(merged["security"], settings["security"]) << "setup kept the auth settings";
+    }
+
   private:
     ScopedTempDir scratch_{"spawngate-gemini"};
     CliSession session_;
 };
 
 TEST_F(GeminiCliInRealPidsCgroup, BlocksASubagentLaunchAboveTheBlockLevelWithTheReasonForTheModel) {
+    ASSERT_NO_FATAL_FAILURE(fill_to(kAboveBlock));
+
+    const Session session = drive("invoke_agent", subagent_launch());
+
+    EXPECT_FALSE(subagent_reached_the_model(session.requests)) << "the subagent ran";
+    EXPECT_THAT(model_received(session, "invoke_agent"), HasSubstr(blocked_prefix()));
+}
+
+TEST_F(GeminiCliInRealPidsCgroup, HooksInstalledBySpawngateSetupFire) {
+    ASSERT_NO_FATAL_FAILURE(install_hooks_with_setup());
     ASSERT_NO_FATAL_FAILURE(fill_to(kAboveBlock));
 
     const Session session = drive("invoke_agent", subagent_launch());
