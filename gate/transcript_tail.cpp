@@ -17,29 +17,20 @@ namespace {
 constexpr std::size_t kFirstWindow = std::size_t{64} * 1024;
 constexpr std::size_t kLastWindow = std::size_t{1024} * 1024;
 
-// Collects message.usage.{input,cache_creation_input,cache_read_input}_tokens and isSidechain.
-class UsageFields : public nlohmann::json_sax<nlohmann::json> {
+// A SAX handler that knows where it is: the key at each depth up to kTracked (an array element
+// has none). The readers below keep only the few values they need; no document tree is built.
+class KeyPathSax : public nlohmann::json_sax<nlohmann::json> {
   public:
     bool null() override { return true; }
-    bool boolean(bool value) override {
-        if (depth_ == 1 && key_at_[1] == "isSidechain" && value) sidechain_ = true;
-        return true;
-    }
-    bool number_integer(number_integer_t value) override {
-        if (value < 0) return not_a_count();
-        return number(static_cast<std::uint64_t>(value));
-    }
-    bool number_unsigned(number_unsigned_t value) override { return number(value); }
-    bool number_float(number_float_t, const string_t&) override { return not_a_count(); }
-    bool string(string_t& value) override {
-        // message.model: "claude-opus-4-6[1m]" says the window is a million tokens.
-        if (depth_ == 2 && key_at_[1] == "message" && key_at_[2] == "model" && value.size() < 256)
-            model_ = value;
-        return true;
-    }
+    bool boolean(bool) override { return true; }
+    bool number_integer(number_integer_t) override { return true; }
+    bool number_unsigned(number_unsigned_t) override { return true; }
+    bool number_float(number_float_t, const string_t&) override { return true; }
+    bool string(string_t&) override { return true; }
     bool binary(binary_t&) override { return true; }
     bool start_object(std::size_t) override {
         ++depth_;
+        if (depth_ < kTracked) key_at_[depth_].clear();
         return true;
     }
     bool end_object() override {
@@ -63,6 +54,40 @@ class UsageFields : public nlohmann::json_sax<nlohmann::json> {
         return false;
     }
 
+  protected:
+    static constexpr int kTracked = 6;
+    // The key at `depth`, "" past what is tracked.
+    const std::string& key_at(int depth) const {
+        static const std::string none;
+        return depth >= 0 && depth < kTracked ? key_at_[depth] : none;
+    }
+    int depth() const { return depth_; }
+
+  private:
+    std::string key_at_[kTracked];
+    int depth_ = 0;
+};
+
+// Collects message.usage.{input,cache_creation_input,cache_read_input}_tokens and isSidechain.
+class UsageFields : public KeyPathSax {
+  public:
+    bool boolean(bool value) override {
+        if (depth() == 1 && key_at(1) == "isSidechain" && value) sidechain_ = true;
+        return true;
+    }
+    bool number_integer(number_integer_t value) override {
+        if (value < 0) return not_a_count();
+        return number(static_cast<std::uint64_t>(value));
+    }
+    bool number_unsigned(number_unsigned_t value) override { return number(value); }
+    bool number_float(number_float_t, const string_t&) override { return not_a_count(); }
+    bool string(string_t& value) override {
+        // message.model: the API's id of the model that answered this turn.
+        if (depth() == 2 && key_at(1) == "message" && key_at(2) == "model" && value.size() < 256)
+            model_ = value;
+        return true;
+    }
+
     const std::string& model() const { return model_; }
 
     std::optional<std::uint64_t> tokens() const {
@@ -75,14 +100,11 @@ class UsageFields : public nlohmann::json_sax<nlohmann::json> {
     }
 
   private:
-    static constexpr int kTracked = 4;
-    bool in_usage() const {
-        return depth_ == 3 && key_at_[1] == "message" && key_at_[2] == "usage";
-    }
+    bool in_usage() const { return depth() == 3 && key_at(1) == "message" && key_at(2) == "usage"; }
     // A negative or fractional token count is garbage, not "none": the line is not believed
     // (an earlier line's usage is used), rather than yielding a smaller context than it says.
     bool not_a_count() {
-        const std::string& name = key_at_[3];
+        const std::string& name = key_at(3);
         if (in_usage() && (name == "input_tokens" || name == "cache_creation_input_tokens" ||
                            name == "cache_read_input_tokens"))
             garbage_ = true;
@@ -90,7 +112,7 @@ class UsageFields : public nlohmann::json_sax<nlohmann::json> {
     }
     bool number(std::uint64_t value) {
         if (!in_usage()) return true;
-        const std::string& name = key_at_[3];
+        const std::string& name = key_at(3);
         if (name == "input_tokens") {
             input_ = value;
             saw_input_ = true;
@@ -101,8 +123,6 @@ class UsageFields : public nlohmann::json_sax<nlohmann::json> {
         }
         return true;
     }
-    std::string key_at_[kTracked];
-    int depth_ = 0;
     bool sidechain_ = false;
     bool saw_input_ = false;
     bool garbage_ = false;
@@ -110,52 +130,18 @@ class UsageFields : public nlohmann::json_sax<nlohmann::json> {
     std::string model_;
 };
 
-// Collects identity.modelId at any depth up to kTracked.
-class ModelIdFields : public nlohmann::json_sax<nlohmann::json> {
+// Collects identity.modelId, wherever the attachment nests it.
+class ModelIdFields : public KeyPathSax {
   public:
-    bool null() override { return true; }
-    bool boolean(bool) override { return true; }
-    bool number_integer(number_integer_t) override { return true; }
-    bool number_unsigned(number_unsigned_t) override { return true; }
-    bool number_float(number_float_t, const string_t&) override { return true; }
     bool string(string_t& value) override {
-        if (depth_ >= 2 && depth_ < kTracked && key_at_[depth_] == "modelId" &&
-            key_at_[depth_ - 1] == "identity" && value.size() < 256)
+        if (depth() >= 2 && key_at(depth()) == "modelId" && key_at(depth() - 1) == "identity" &&
+            value.size() < 256)
             model_id_ = value;
         return true;
-    }
-    bool binary(binary_t&) override { return true; }
-    bool start_object(std::size_t) override {
-        ++depth_;
-        if (depth_ < kTracked) key_at_[depth_].clear();
-        return true;
-    }
-    bool end_object() override {
-        --depth_;
-        return true;
-    }
-    bool start_array(std::size_t) override {
-        ++depth_;
-        if (depth_ < kTracked) key_at_[depth_].clear();
-        return true;
-    }
-    bool end_array() override {
-        --depth_;
-        return true;
-    }
-    bool key(string_t& name) override {
-        if (depth_ < kTracked) key_at_[depth_] = name;
-        return true;
-    }
-    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
-        return false;
     }
     const std::string& model_id() const { return model_id_; }
 
   private:
-    static constexpr int kTracked = 6;
-    std::string key_at_[kTracked];
-    int depth_ = 0;
     std::string model_id_;
 };
 
