@@ -191,9 +191,11 @@ std::string write_atomically(const std::string& path, const std::string& text, m
         const ssize_t wrote = ::write(fd.get(), left.data(), left.size());
         if (wrote < 0 && errno == EINTR) continue;
         if (wrote <= 0) {
-            const std::string why = std::strerror(errno);
+            const int error = wrote < 0 ? errno : ENOSPC;
+            std::string failure = "cannot write " + temporary;
+            failure.append(": ").append(std::strerror(error));
             ::unlink(temporary.c_str());
-            return "cannot write " + temporary + ": " + why;
+            return failure;
         }
         left.remove_prefix(static_cast<std::size_t>(wrote));
     }
