@@ -229,7 +229,8 @@ std::vector<SweepMember> sweep_view(const std::vector<Member>& members) {
 }
 
 // Stops the trees and adds what they started since the snapshot, until a sweep finds nothing
-// new. Returns false when the bound was met with the trees still growing.
+// new. Returns false when the bound was met with the trees still growing, or /proc could not be
+// read.
 bool sweep_newcomers(const Root& root, const TreeReaper& reaper,
                      const std::vector<TreeToReap>& trees, std::vector<Member>& members,
                      std::vector<TreeResult>& results, const ActOptions& options,
@@ -240,7 +241,10 @@ bool sweep_newcomers(const Root& root, const TreeReaper& reaper,
     for (int round = 0; round < kMaxSweepRounds; ++round) {
         stop_running(root, reaper, members);
         const Snapshot now = scan_processes(root, options.clock);
-        if (now.problem) return false;
+        if (now.problem) {  // /proc unreadable: what the trees started cannot be known
+            for (std::size_t tree = 0; tree < trees.size(); ++tree) growing.insert(tree);
+            return false;
+        }
         const std::vector<Newcomer> newcomers = find_newcomers(
             now, *options.snapshot, started_after, sweep_view(members), options.subreapers, judged);
         if (newcomers.empty()) return true;
