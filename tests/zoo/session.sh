@@ -11,14 +11,16 @@
 set -m
 list=$1 started=$2 project=$PWD
 
-# stdin of every job: a FIFO held open and never written, like a terminal nobody types into
-# (`grep -r deploy /dev/stdin` reads it and must not meet EOF).
+# stdin of every job: a FIFO held open here and never written, like a terminal nobody types into
+# (`grep -r deploy /dev/stdin` reads it and must not meet EOF). Each job opens it for itself: a
+# shared open file would share its flags, and node (npm) sets O_NONBLOCK on its stdin, which
+# makes ansible refuse to start ("requires blocking IO on stdin").
 mkfifo silent.fifo && exec 3<>silent.fifo
 mkdir -p logs
 
 while IFS=$'\t' read -r slug directory command; do
     cd "$directory" || exit 1
-    eval "$command" '<&3 3<&- >"$project/logs/$slug.log" 2>&1 &'
+    eval "$command" '<"$project/silent.fifo" 3<&- >"$project/logs/$slug.log" 2>&1 &'
     echo "$slug $!" >>"$started"
     cd "$project" || exit 1
 done <"$list"
