@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 
@@ -21,6 +22,14 @@ const ProcessInfo* Snapshot::find(pid_t pid) const {
 ProcessInfo* Snapshot::find(pid_t pid) {
     const auto found = index.find(pid);
     return found == index.end() ? nullptr : &processes[found->second];
+}
+
+bool Snapshot::is_orphan(const ProcessInfo& process,
+                         const std::vector<std::string>& subreapers) const {
+    if (process.ppid == 1) return true;
+    const ProcessInfo* parent = find(process.ppid);
+    return parent &&
+           std::find(subreapers.begin(), subreapers.end(), parent->name) != subreapers.end();
 }
 
 namespace {

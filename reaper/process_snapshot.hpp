@@ -68,6 +68,9 @@ struct Snapshot {
 
     const ProcessInfo* find(pid_t pid) const;
     ProcessInfo* find(pid_t pid);
+    // Re-parented: its parent is PID 1 of the namespace, or a process named in `subreapers`
+    // (container inits, `systemd --user`) that adopts orphans in its place.
+    bool is_orphan(const ProcessInfo& process, const std::vector<std::string>& subreapers) const;
 };
 
 // Reads stat for every process below `root`. Processes that vanish mid-scan, or whose stat cannot

@@ -11,15 +11,6 @@ namespace {
 
 constexpr std::size_t kMaxChain = 64;  // a ppid loop in garbage input must not hang the scan
 
-bool is_orphan(const ProcessInfo& process, const Snapshot& snapshot,
-               const ReaperSettings& settings) {
-    if (process.ppid == 1) return true;
-    const ProcessInfo* parent = snapshot.find(process.ppid);
-    if (!parent) return false;
-    return std::find(settings.subreapers.begin(), settings.subreapers.end(), parent->name) !=
-           settings.subreapers.end();
-}
-
 std::string parent_label(const ProcessInfo& process, const Snapshot& snapshot) {
     const ProcessInfo* parent = snapshot.find(process.ppid);
     return std::to_string(process.ppid) + (parent ? " " + parent->name : std::string());
@@ -175,7 +166,7 @@ bool could_match_from_stat(const Rule& rule, std::size_t rule_index, const Proce
     if (!process.stat_read) return false;  // ruled out by its name alone during the scan
     if (rule.process_name && !rule.process_name->matches(process.name)) return false;
     if (rule.older_than_ms && process.age_ms <= *rule.older_than_ms) return false;
-    if (rule.orphan && !is_orphan(process, snapshot, settings)) return false;
+    if (rule.orphan && !snapshot.is_orphan(process, settings.subreapers)) return false;
     if (rule.skip_session_leaders && process.session == process.pid) return false;
     if (rule.threads_above && process.threads <= *rule.threads_above) return false;
     if (rule.cgroup && !in_scope(rule_index, process.pid, context)) return false;

@@ -11,14 +11,6 @@ bool existed_before(const ProcessInfo& process, const Snapshot& before) {
     return old && old->stat_read && old->start_time_ticks == process.start_time_ticks;
 }
 
-bool is_orphan(const ProcessInfo& process, const Snapshot& now,
-               const std::vector<std::string>& subreapers) {
-    if (process.ppid == 1) return true;
-    const ProcessInfo* parent = now.find(process.ppid);
-    return parent &&
-           std::find(subreapers.begin(), subreapers.end(), parent->name) != subreapers.end();
-}
-
 std::string label(pid_t pid, const Snapshot& now) {
     const ProcessInfo* process = now.find(pid);
     return "pid " + std::to_string(pid) + (process ? " (" + process->name + ")" : std::string());
@@ -56,7 +48,7 @@ std::vector<Newcomer> find_newcomers(const Snapshot& now, const Snapshot& before
                  "child of " + label(process.ppid, now) + ", started during the action"});
             continue;
         }
-        if (!is_orphan(process, now, subreapers)) continue;
+        if (!now.is_orphan(process, subreapers)) continue;
         if (const auto group = groups.find(process.process_group); group != groups.end()) {
             found.push_back({process.pid, group->second->tree,
                              "orphaned during the action, in the process group of " +

@@ -20,7 +20,6 @@ class HookFields : public nlohmann::json_sax<nlohmann::json> {
     bool null() override { return scalar(); }
     bool boolean(bool value) override {
         if (depth_ == 2 && in_tool_input_ && value) {
-            if (key_ == "run_in_background") out_.run_in_background = true;
             // Bounded: a hostile tool_input with a million true fields must not grow this.
             if (out_.true_fields.size() < 64) out_.true_fields.push_back(key_);
         }

@@ -17,7 +17,6 @@ struct HookInput {
     std::string session_id;
     std::string transcript_path;
     std::string cwd;
-    bool run_in_background = false;  // tool_input.run_in_background (Bash)
     // Every boolean field of tool_input that is true (run_in_background, is_background, ...):
     // the launch table's conditions read these.
     std::vector<std::string> true_fields;

@@ -22,7 +22,6 @@ HookInput tool_call(std::string tool_name, bool background = false) {
     HookInput input;
     input.hook_event_name = "PreToolUse";
     input.tool_name = std::move(tool_name);
-    input.run_in_background = background;
     if (background) input.true_fields.push_back("run_in_background");
     return input;
 }
