@@ -100,12 +100,15 @@ TEST_F(ReaperTree, AnotherUsersChildIsSparedWhenTheRuleNamesNoUser) {
     ASSERT_TRUE(session_grows_to(victim.pid(), 3));
     const auto children = testkit::children_of(victim.pid(), 2, 2000);
     ASSERT_EQ(children.size(), 2u);
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // setpriv has become sleep
+    // Until setpriv has changed user (a loaded machine takes a while): bounded at 5 s.
     pid_t nobody_child = 0, own_child = 0;
-    for (const pid_t child : children) {
-        struct stat info {};
-        ASSERT_EQ(::stat(("/proc/" + std::to_string(child)).c_str(), &info), 0);
-        (info.st_uid == 65534 ? nobody_child : own_child) = child;
+    for (int attempt = 0; attempt < 500 && nobody_child == 0; ++attempt) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        for (const pid_t child : children) {
+            struct stat info {};
+            ASSERT_EQ(::stat(("/proc/" + std::to_string(child)).c_str(), &info), 0);
+            (info.st_uid == 65534 ? nobody_child : own_child) = child;
+        }
     }
     ASSERT_NE(nobody_child, 0) << "the setpriv child did not become nobody's";
     RealProcess& nobody = keep(RealProcess::adopt(nobody_child));
