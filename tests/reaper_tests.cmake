@@ -3,6 +3,7 @@
 add_executable(reaper_tests
     reaper/proc_readers_test.cpp
     reaper/heartbeat_test.cpp
+    reaper/column_text_test.cpp
     reaper/process_snapshot_test.cpp
     reaper/reap_config_test.cpp
     reaper/reap_cycle_test.cpp

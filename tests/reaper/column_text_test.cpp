@@ -1,0 +1,38 @@
+#include "column_text.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace spawngate {
+namespace {
+
+TEST(ColumnText, ShortNameIsKeptAsItIs) {
+    EXPECT_EQ(column_text("kworker/0:1", 20), "kworker/0:1");
+}
+
+TEST(ColumnText, NameOfExactlyTheWidthIsNotCut) {
+    EXPECT_EQ(column_text("abcde", 5), "abcde");
+}
+
+TEST(ColumnText, LongNameIsCutToTheWidthWithAMarker) {
+    const std::string cell = column_text("kworker/0:0-cgroup_pidlist_destroy", 16);
+    EXPECT_EQ(cell, "kworker/0:0-cgr\u2026");
+    EXPECT_EQ(column_width(cell), 16u);
+}
+
+TEST(ColumnText, ControlAndNonAsciiBytesAreShownAsQuestionMarks) {
+    EXPECT_EQ(column_text(std::string("a\nb\tc\x7f\xff\xc3\xa9", 9), 0), "a?b?c????");
+}
+
+TEST(ColumnText, ZeroWidthMeansNoLimit) {
+    const std::string long_name(300, 'x');
+    EXPECT_EQ(column_text(long_name, 0), long_name);
+}
+
+TEST(ColumnText, WidthOneIsTheMarkerAlone) {
+    EXPECT_EQ(column_text("abc", 1), "\u2026");
+}
+
+}  // namespace
+}  // namespace spawngate
