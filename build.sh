@@ -11,7 +11,7 @@ build_dir="${SPAWNGATE_BUILD_DIR:-$here/build}"
 mode="${1:-build}"
 
 packages=(
-    cmake g++ make pkg-config file procps
+    cmake g++ make pkg-config file procps scdoc
     libcgroup-dev libcli11-dev libfmt-dev nlohmann-json3-dev libtomlplusplus-dev
     libgtest-dev libgmock-dev libbenchmark-dev
     # The deploy zoo (tests/zoo): real deploy tools and the look-alikes the reaper must spare.
