@@ -2,16 +2,15 @@
 # look-alikes in a private PID and mount namespace, one cycle of the built spawnreaper with the
 # shipped rules (ages shortened). Root only; skips with a reason elsewhere, and a missing deploy
 # tool skips only its own part. See zoo/FINDINGS.md.
-find_package(fmt CONFIG REQUIRED)
-
 add_executable(deploy_zoo_tests
     zoo/deploy_zoo_test.cpp
     zoo/zoo_namespace.cpp
     zoo/zoo_processes.cpp
 )
 target_include_directories(deploy_zoo_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/zoo)
+# fmt comes header-only through reaper_core.
 target_link_libraries(deploy_zoo_tests PRIVATE reaper_core spawngate_testkit GTest::gtest_main
-                      fmt::fmt spawngate_flags)
+                      spawngate_flags)
 target_compile_definitions(deploy_zoo_tests PRIVATE
     SPAWNREAPER_PATH="$<TARGET_FILE:spawnreaper>"
     SPAWNGATE_SOURCE_DIR="${PROJECT_SOURCE_DIR}")

@@ -400,8 +400,8 @@ TEST_F(ReaperScenario, ShippedSystemdUnitAndCronLineRunTheReaper) {
         write_config("[[rule]]\nname = \"shipped\"\n" + scope("^shipped-" + token));
     for (const auto& [file, marker] :
          {std::pair<std::string, std::string>{"spawnreaper.service",
-                                              "ExecStart=/usr/local/bin/spawnreaper"},
-          {"spawnreaper.cron", "root /usr/local/bin/spawnreaper"}}) {
+                                              "ExecStart=/usr/local/sbin/spawnreaper"},
+          {"spawnreaper.cron", "|| /usr/local/sbin/spawnreaper"}}) {
         auto arguments = shipped_arguments(file, marker);
         const auto extra = standard_arguments(config);
         arguments.insert(arguments.end(), extra.begin(), extra.end());
