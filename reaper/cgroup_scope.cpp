@@ -2,6 +2,8 @@
 
 #include <libcgroup.h>
 
+#include <fmt/format.h>
+
 #include <array>
 #include <cstdlib>
 #include <memory>
@@ -69,12 +71,14 @@ ScopeMembers list_scope_members(const CgroupScope& scope, const Root& root) {
     }
     members.path = base;
     if (const int status = init_libcgroup(); status != 0) {
-        members.problem = {"libcgroup", "cgroup_init failed: " + libcgroup_error(status)};
+        members.problem = {"libcgroup",
+                           fmt::format("cgroup_init failed: {}", libcgroup_error(status))};
         return members;
     }
     char* mount_raw = nullptr;
     if (const int status = ::cgroup_get_subsys_mount_point(kController, &mount_raw); status != 0) {
-        members.problem = {"libcgroup", "no pids hierarchy mounted: " + libcgroup_error(status)};
+        members.problem = {"libcgroup",
+                           fmt::format("no pids hierarchy mounted: {}", libcgroup_error(status))};
         return members;
     }
     const std::unique_ptr<char, decltype(&std::free)> mount(mount_raw, &std::free);
@@ -89,7 +93,7 @@ ScopeMembers list_scope_members(const CgroupScope& scope, const Root& root) {
     // success.
     if (status != 0) {
         members.problem = {mount_point + base,
-                           "cannot walk the cgroup: " + libcgroup_error(status)};
+                           fmt::format("cannot walk the cgroup: {}", libcgroup_error(status))};
         return members;
     }
     while (status == 0) {
@@ -108,8 +112,8 @@ ScopeMembers list_scope_members(const CgroupScope& scope, const Root& root) {
     }
     ::cgroup_walk_tree_end(&walk);
     if (status != ECGEOF) {
-        members.problem = {mount_point + base,
-                           "cannot list the cgroup's tasks: " + libcgroup_error(status)};
+        members.problem = {mount_point + base, fmt::format("cannot list the cgroup's tasks: {}",
+                                                           libcgroup_error(status))};
         return members;
     }
     members.pids = std::move(pids);

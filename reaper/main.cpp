@@ -5,21 +5,26 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <CLI/CLI.hpp>
 #include <cerrno>
 #include <chrono>
-#include <iostream>
+#include <cstdio>
 #include <optional>
 #include <string>
 
+#include "column_text.hpp"
 #include "default_config.hpp"
 #include "exit_codes.hpp"
+#include "match_report.hpp"
 #include "pidfd.hpp"
 #include "quantities.hpp"
 #include "reap_cycle.hpp"
 #include "reap_metrics.hpp"
 #include "reaper_heartbeat.hpp"
 #include "reaper_lock.hpp"
+#include "rule_listing.hpp"
 
 namespace spawngate {
 namespace {
@@ -40,24 +45,30 @@ struct Arguments {
     bool quiet = false;
     bool no_pidfd = false;
     std::string match_rule;
+    bool rule_names_only = false;  // `rules --names`
 };
 
-std::optional<ReaperConfig> load_config(const Arguments& arguments) {
+// `quiet_fallback`: say nothing when the built-in rules stand in for a missing file (for
+// `rules --names`, which bash completion runs as you type).
+std::optional<ReaperConfig> load_config(const Arguments& arguments, bool quiet_fallback) {
     ConfigLoad load;
     if (!arguments.config_path.empty()) {
         load = load_reaper_config(arguments.config_path);
     } else {
         struct stat info {};
         if (::stat(kDefaultConfigPath, &info) != 0 && errno == ENOENT) {
-            std::cerr << "spawnreaper: no config at " << kDefaultConfigPath
-                      << "; using the built-in default rules (the shipped reaper.toml)\n";
+            if (!quiet_fallback)
+                fmt::print(stderr,
+                           "spawnreaper: no config at {}; using the built-in default rules (the "
+                           "shipped reaper.toml)\n",
+                           kDefaultConfigPath);
             load = parse_reaper_config(kDefaultReaperConfig, "built-in defaults");
         } else {
             load = load_reaper_config(kDefaultConfigPath);
         }
     }
     if (load.error) {
-        std::cerr << "spawnreaper: config error: " << load.error->text() << "\n";
+        fmt::print(stderr, "spawnreaper: config error: {}\n", load.error->text());
         return std::nullopt;
     }
     return std::move(load.config);
@@ -79,16 +90,18 @@ CycleOptions cycle_options(const Arguments& arguments) {
 void warn_unreadable(const std::vector<Problem>& unreadable) {
     constexpr std::size_t kNamed = 5;
     for (std::size_t i = 0; i < unreadable.size() && i < kNamed; ++i)
-        std::cerr << "spawnreaper: warning: " << unreadable[i].text() << "\n";
+        fmt::print(stderr, "spawnreaper: warning: {}\n", unreadable[i].text());
     if (unreadable.size() > kNamed)
-        std::cerr << "spawnreaper: warning: " << unreadable.size() - kNamed
-                  << " more processes skipped: their /proc files could not be read\n";
+        fmt::print(stderr,
+                   "spawnreaper: warning: {} more processes skipped: their /proc files could not "
+                   "be read\n",
+                   unreadable.size() - kNamed);
 }
 
 int report_exit_code(const CycleReport& report) {
     warn_unreadable(report.unreadable);
     for (const Problem& problem : report.problems)
-        std::cerr << "spawnreaper: warning: " << problem.text() << "\n";
+        fmt::print(stderr, "spawnreaper: warning: {}\n", problem.text());
     if (report.cannot_run) return kExitCannotRun;
     if (report.failed > 0) return kExitKillFailed;
     if (!report.problems.empty()) return kExitReportFailed;
@@ -105,24 +118,26 @@ std::uint64_t now_unix_s() {
 int cycle_once(const ReaperConfig& config, const Arguments& arguments, std::uint64_t interval_ms,
                std::uint64_t cycle_number) {
     if (!arguments.dry_run && cycle_number == 1 && (arguments.no_pidfd || !pidfd_supported()))
-        std::cerr << "spawnreaper: warning: "
-                  << (arguments.no_pidfd ? "--no-pidfd"
-                                         : "no pidfds here (pidfd_open: ENOSYS: Linux before 5.3 "
-                                           "or a seccomp filter)")
-                  << ": no process will be signalled, because kill(2) by pid could hit a recycled "
-                     "pid; every match is logged as failed\n";
+        fmt::print(stderr,
+                   "spawnreaper: warning: {}: no process will be signalled, because kill(2) by "
+                   "pid could hit a recycled pid; every match is logged as failed\n",
+                   arguments.no_pidfd ? "--no-pidfd"
+                                      : "no pidfds here (pidfd_open: ENOSYS: Linux before 5.3 or "
+                                        "a seccomp filter)");
     const CycleReport report = run_reap_cycle(config, cycle_options(arguments));
     if (!arguments.quiet)
-        std::cerr << "spawnreaper: cycle " << cycle_number << ": " << report.processes_scanned
-                  << " processes, " << (arguments.dry_run ? report.would_reap : report.reaped)
-                  << (arguments.dry_run ? " would be reaped" : " reaped") << ", " << report.failed
-                  << " failed, " << report.spared << " spared, " << report.suppressed
-                  << " suppressed (" << report.duration_us / 1000 << " ms)\n";
+        fmt::print(stderr,
+                   "spawnreaper: cycle {}: {} processes, {} {}, {} failed, {} spared, {} "
+                   "suppressed ({} ms)\n",
+                   cycle_number, report.processes_scanned,
+                   arguments.dry_run ? report.would_reap : report.reaped,
+                   arguments.dry_run ? "would be reaped" : "reaped", report.failed, report.spared,
+                   report.suppressed, report.duration_us / 1000);
     int code = report_exit_code(report);
     if (!arguments.dry_run && !arguments.metrics_path.empty() && !report.cannot_run)
         if (const Problem problem = write_metrics(arguments.metrics_path, report, now_unix_s());
             !problem.what.empty()) {
-            std::cerr << "spawnreaper: warning: metrics not written: " << problem.text() << "\n";
+            fmt::print(stderr, "spawnreaper: warning: metrics not written: {}\n", problem.text());
             if (code == kExitOk) code = kExitReportFailed;
         }
     if (!arguments.dry_run && !arguments.heartbeat_path.empty() && !report.cannot_run) {
@@ -135,55 +150,34 @@ int cycle_once(const ReaperConfig& config, const Arguments& arguments, std::uint
         heartbeat.failed = report.failed;
         if (const Problem problem = write_heartbeat(arguments.heartbeat_path, heartbeat);
             !problem.what.empty()) {
-            std::cerr << "spawnreaper: warning: heartbeat not written: " << problem.text() << "\n";
+            fmt::print(stderr, "spawnreaper: warning: heartbeat not written: {}\n", problem.text());
             if (code == kExitOk) code = kExitReportFailed;
         }
     }
     return code;
 }
 
-// A name or command line for the terminal: control characters (a newline in a hostile name
-// could forge a line of this listing) become '?'.
-std::string printable(std::string text) {
-    for (char& c : text)
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-    return text;
-}
-
 int run_match(const ReaperConfig& config, const Arguments& arguments) {
     const Rule* rule = config.find_rule(arguments.match_rule);
     if (!rule) {
-        std::cerr << "spawnreaper: no rule named '" << arguments.match_rule << "' in "
-                  << config.source << "; rules:";
-        for (const Rule& known : config.rules) std::cerr << " " << known.name;
-        std::cerr << "\n";
+        std::vector<std::string> names;
+        for (const Rule& known : config.rules) names.push_back(column_text(known.name, 0));
+        fmt::print(stderr, "spawnreaper: no rule named '{}' in {}; rules: {}\n",
+                   column_text(arguments.match_rule, 0), config.source, fmt::join(names, " "));
         return kExitUsage;
     }
     std::vector<Problem> problems;
     const std::vector<Decision> matches =
         match_now(config, *rule, cycle_options(arguments), problems);
     for (const Problem& problem : problems)
-        std::cerr << "spawnreaper: warning: " << problem.text() << "\n";
-    std::cout << "rule " << rule->name << " matches " << matches.size() << " process"
-              << (matches.size() == 1 ? "" : "es") << " now\n";
-    for (const Decision& match : matches) {
-        std::cout << "  pid " << match.victim.pid << " (" << printable(match.victim.name)
-                  << ") age " << format_age(match.victim.age_ms);
-        if (match.kind == DecisionKind::Spared)
-            std::cout << " [spared: " << describe(match.spared_by) << "]";
-        std::cout << "\n    why: " << printable(match.reason) << "\n";
-        if (match.victim.cmdline)
-            std::cout << "    cmdline: " << printable(*match.victim.cmdline) << "\n";
-        if (match.victim.program)
-            std::cout << "    program: " << printable(*match.victim.program) << "\n";
-        if (!match.descendants.empty())
-            std::cout << "    with " << match.descendants.size() << " descendant"
-                      << (match.descendants.size() == 1 ? "" : "s") << "\n";
-        for (const SparedProcess& spared : match.spared_descendants)
-            std::cout << "    sparing descendant pid " << spared.process.pid << " ("
-                      << printable(spared.process.name) << "): " << describe(spared.spared_by)
-                      << "\n";
-    }
+        fmt::print(stderr, "spawnreaper: warning: {}\n", problem.text());
+    fmt::print("{}", format_match_report(*rule, matches));
+    return kExitOk;
+}
+
+int run_rules(const ReaperConfig& config, const Arguments& arguments) {
+    fmt::print("{}",
+               arguments.rule_names_only ? format_rule_names(config) : format_rule_table(config));
     return kExitOk;
 }
 
@@ -211,13 +205,15 @@ int take_stop_signal(const sigset_t& stop_signals) {
 int run_once(const ReaperConfig& config, const Arguments& arguments, std::uint64_t interval_ms,
              const sigset_t& stop_signals) {
     if (const int early = take_stop_signal(stop_signals)) {
-        std::cerr << "spawnreaper: stopping on signal " << early << " before the cycle started\n";
+        fmt::print(stderr, "spawnreaper: stopping on signal {} before the cycle started\n", early);
         return kExitOk;
     }
     const int code = cycle_once(config, arguments, interval_ms, 1);
     if (const int got = take_stop_signal(stop_signals))
-        std::cerr << "spawnreaper: signal " << got
-                  << " arrived during the cycle; the cycle was finished first, and logged\n";
+        fmt::print(stderr,
+                   "spawnreaper: signal {} arrived during the cycle; the cycle was finished "
+                   "first, and logged\n",
+                   got);
     return code;
 }
 
@@ -231,7 +227,7 @@ int run_watch(const ReaperConfig& config, const Arguments& arguments, std::uint6
                             static_cast<long>(interval_ms % 1000) * 1'000'000};
         const int got = sigtimedwait(&stop_signals, nullptr, &wait);
         if (got > 0) {
-            if (!arguments.quiet) std::cerr << "spawnreaper: stopping on signal " << got << "\n";
+            if (!arguments.quiet) fmt::print(stderr, "spawnreaper: stopping on signal {}\n", got);
             return worst;
         }
     }
@@ -246,6 +242,8 @@ int main(int argc, char** argv) {
     CLI::App app{
         "spawnreaper: ends stale deploy, orphaned interpreter and leaking worker processes, "
         "safely, and logs every intervention"};
+    app.set_version_flag("--version", "spawnreaper " SPAWNREAPER_VERSION,
+                         "Print the version and exit");
     auto* once = app.add_flag("--once", arguments.once, "Run one cycle and exit (the default)");
     app.add_option("--watch", arguments.watch, "Run a cycle every DURATION (e.g. 2m) until stopped")
         ->excludes(once);
@@ -274,7 +272,12 @@ int main(int argc, char** argv) {
     auto* match =
         app.add_subcommand("match", "List what a rule matches now, and why; acts on nothing");
     match->add_option("rule", arguments.match_rule, "Rule name")->required();
-    match->fallthrough();
+    match->fallthrough();  // --config and the rest also after the rule name
+    auto* rules =
+        app.add_subcommand("rules", "List the rules of the config in use; acts on nothing");
+    rules->add_flag("--names", arguments.rule_names_only,
+                    "Only the rule names, one a line (for shell completion)");
+    rules->fallthrough();
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
@@ -285,13 +288,14 @@ int main(int argc, char** argv) {
     const auto interval_ms =
         parse_duration_ms(arguments.watch.empty() ? arguments.interval : arguments.watch);
     if (!interval_ms || *interval_ms < 1000) {
-        std::cerr
-            << "spawnreaper: the interval must be a duration of at least 1s, like 2m or 90s\n";
+        fmt::print(stderr,
+                   "spawnreaper: the interval must be a duration of at least 1s, like 2m or 90s\n");
         return kExitUsage;
     }
-    const auto config = load_config(arguments);
+    const auto config = load_config(arguments, rules->parsed() && arguments.rule_names_only);
     if (!config) return kExitConfigError;
     if (match->parsed()) return run_match(*config, arguments);
+    if (rules->parsed()) return run_rules(*config, arguments);
 
     const sigset_t stop_signals = block_stop_signals();
     // A dry run acts on nothing, so it neither needs nor takes the lock.
@@ -299,14 +303,14 @@ int main(int argc, char** argv) {
     if (!arguments.dry_run) {
         lock = try_lock_reaper(arguments.lock_path);
         if (lock.state == ReaperLock::State::Busy) {
-            std::cerr << "spawnreaper: another reaper"
-                      << (lock.holder ? " (pid " + std::to_string(lock.holder) + ")"
-                                      : std::string())
-                      << " holds " << arguments.lock_path << " and is acting; nothing to do\n";
+            fmt::print(stderr,
+                       "spawnreaper: another reaper{} holds {} and is acting; nothing to do\n",
+                       lock.holder ? fmt::format(" (pid {})", lock.holder) : std::string(),
+                       arguments.lock_path);
             return kExitOk;
         }
         if (lock.state == ReaperLock::State::Failed) {
-            std::cerr << "spawnreaper: cannot take the lock: " << lock.problem.text() << "\n";
+            fmt::print(stderr, "spawnreaper: cannot take the lock: {}\n", lock.problem.text());
             return kExitCannotRun;
         }
     }

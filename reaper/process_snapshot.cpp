@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cerrno>
@@ -63,7 +65,7 @@ bool name_passes(const std::string& name, const std::vector<const Pattern*>& fil
 namespace {
 
 std::string proc_file(const ProcessInfo& process, const char* file) {
-    return "/proc/" + std::to_string(process.pid) + "/" + file;
+    return fmt::format("/proc/{}/{}", process.pid, file);
 }
 
 // Notes a failed read of a process still in the snapshot: gone, or not judgeable.
@@ -80,8 +82,7 @@ void note_left_out(Snapshot& snapshot, pid_t pid, const char* file, const ProcRe
     if (failure.gone()) {
         snapshot.vanished.push_back(pid);
     } else {
-        snapshot.unreadable.push_back(
-            {"/proc/" + std::to_string(pid) + "/" + file, describe(failure)});
+        snapshot.unreadable.push_back({fmt::format("/proc/{}/{}", pid, file), describe(failure)});
     }
 }
 

@@ -1,5 +1,7 @@
 #include "quantities.hpp"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <limits>
 #include <utility>
@@ -60,10 +62,10 @@ std::optional<std::uint64_t> parse_size_bytes(std::string_view text) {
 }
 
 std::string format_duration(std::uint64_t ms) {
-    if (ms % 3'600'000 == 0 && ms != 0) return std::to_string(ms / 3'600'000) + "h";
-    if (ms % 60'000 == 0 && ms != 0) return std::to_string(ms / 60'000) + "m";
-    if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
-    return std::to_string(ms) + "ms";
+    if (ms % 3'600'000 == 0 && ms != 0) return fmt::format("{}h", ms / 3'600'000);
+    if (ms % 60'000 == 0 && ms != 0) return fmt::format("{}m", ms / 60'000);
+    if (ms % 1000 == 0) return fmt::format("{}s", ms / 1000);
+    return fmt::format("{}ms", ms);
 }
 
 }  // namespace spawngate

@@ -3,6 +3,8 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -57,25 +59,26 @@ void finish(Member& member, std::uint64_t grace_ms, const ActOptions& options) {
     if (!member.exited) {
         result.outcome = Outcome::Failed;
         result.error = ETIMEDOUT;
-        result.detail = "still alive " + std::to_string(options.kill_wait_ms) +
-                        " ms after SIGKILL (uninterruptible sleep?)";
+        result.detail = fmt::format("still alive {} ms after SIGKILL (uninterruptible sleep?)",
+                                    options.kill_wait_ms);
         return;
     }
     const std::string after =
-        result.elapsed_ms ? " in " + std::to_string(*result.elapsed_ms) + " ms" : std::string();
+        result.elapsed_ms ? fmt::format(" in {} ms", *result.elapsed_ms) : std::string();
     if (result.signals_sent.empty()) {
         result.outcome = Outcome::ExitedAfterSignal;
         result.detail = "exited before its own signal, once its descendants were signalled";
     } else if (member.newcomer) {
         result.outcome = Outcome::KilledAsNewcomer;
-        result.detail = "started by the tree during the action; stopped, then killed" + after;
+        result.detail =
+            fmt::format("started by the tree during the action; stopped, then killed{}", after);
     } else if (member.killed) {
         result.outcome = Outcome::KilledAfterGrace;
-        result.detail = "ignored " + result.signals_sent.front() + "; killed after the " +
-                        std::to_string(grace_ms) + " ms grace";
+        result.detail = fmt::format("ignored {}; killed after the {} ms grace",
+                                    result.signals_sent.front(), grace_ms);
     } else {
         result.outcome = Outcome::ExitedAfterSignal;
-        result.detail = "exited after " + result.signals_sent.back() + after;
+        result.detail = fmt::format("exited after {}{}", result.signals_sent.back(), after);
     }
 }
 
@@ -127,7 +130,7 @@ class TreeReaper {
         // descendants signalled just before it were what it was waiting for.
         if (error == ESRCH) return exited(member, Clock::now());
         if (error != 0)
-            return failed(member, error, std::string("sending SIG") + signal_name(signal));
+            return failed(member, error, fmt::format("sending SIG{}", signal_name(signal)));
         member.result.signals_sent.emplace_back(signal_name(signal));
         if (!member.first_signal) member.first_signal = Clock::now();
         if (signal == SIGSTOP) {
@@ -183,7 +186,7 @@ class TreeReaper {
     static bool failed(Member& member, int error, const std::string& step) {
         member.result.outcome = Outcome::Failed;
         member.result.error = error;
-        member.result.detail = step + " failed: " + std::strerror(error);
+        member.result.detail = fmt::format("{} failed: {}", step, std::strerror(error));
         return false;
     }
     // Without a pidfd, the only way left is kill(2) by pid, and a pid is reused once its process
@@ -338,9 +341,10 @@ std::vector<TreeResult> reap_trees(const Root& root, const std::vector<TreeToRea
     TreeReaper::wait_all(members, Clock::now() + std::chrono::milliseconds(options.kill_wait_ms));
     if (!settled)
         for (const std::size_t tree : growing)
-            results[tree].left_alive = "the tree kept starting processes through " +
-                                       std::to_string(kMaxSweepRounds) +
-                                       " sweeps; what it started after the last one may still run";
+            results[tree].left_alive = fmt::format(
+                "the tree kept starting processes through {} sweeps; what it started "
+                "after the last one may still run",
+                kMaxSweepRounds);
 
     for (Member& member : members) {
         finish(member, grace_ms, options);

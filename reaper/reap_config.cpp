@@ -5,15 +5,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 // Without exceptions, as in gate/config_file.cpp: the gate links both files, and two settings of
 // TOML_EXCEPTIONS in one program give two different toml++ internals under the same names (an
 // ODR violation: the gate's auto-reap crashed parsing valid rules).
 #define TOML_EXCEPTIONS 0
 #include <toml++/toml.h>
+
 #include <array>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <iterator>
 
 #include "quantities.hpp"
 #include "text_parse.hpp"
@@ -53,8 +57,9 @@ class ConfigParser {
             for (std::size_t j = 0; j < i; ++j)
                 if (config.rules[i].name == config.rules[j].name)
                     throw ParseFailure{{source_, config.rules[i].line, config.rules[i].name, "name",
-                                        "a rule with this name is already defined on line " +
-                                            std::to_string(config.rules[j].line)}};
+                                        fmt::format("a rule with this name is already defined "
+                                                    "on line {}",
+                                                    config.rules[j].line)}};
         return config;
     }
 
@@ -91,7 +96,8 @@ class ConfigParser {
         const auto ms = parse_duration_ms(text);
         if (!ms)
             fail(node, rule_, key,
-                 "not a duration: '" + text + "' (write it like \"120s\", \"15m\", \"2h\")");
+                 fmt::format("not a duration: '{}' (write it like \"120s\", \"15m\", \"2h\")",
+                             text));
         return *ms;
     }
 
@@ -109,10 +115,12 @@ class ConfigParser {
         std::string error;
         auto pattern = Pattern::compile(source, error);
         if (!pattern)
-            fail(node, rule_, key, "not a valid extended regex '" + source + "': " + error);
+            fail(node, rule_, key,
+                 fmt::format("not a valid extended regex '{}': {}", source, error));
         if (pattern->matches_everything())
             fail(node, rule_, key,
-                 "pattern '" + source + "' matches every name; anchor it or name the program");
+                 fmt::format("pattern '{}' matches every name; anchor it or name the program",
+                             source));
         return *pattern;
     }
 
@@ -152,20 +160,20 @@ class ConfigParser {
             number && text.find_first_not_of("0123456789") == std::string::npos) {
             // uid_t is 32 bits: a larger number must not wrap to a real uid (4294967296 -> root).
             if (*number >= static_cast<std::uint64_t>(static_cast<uid_t>(-1)))
-                fail(node, "", "user", "uid " + text + " is out of range");
+                fail(node, "", "user", fmt::format("uid {} is out of range", text));
             return static_cast<uid_t>(*number);
         }
         std::array<char, 4096> buffer;
         passwd entry{};
         passwd* found = nullptr;
         if (::getpwnam_r(text.c_str(), &entry, buffer.data(), buffer.size(), &found) != 0 || !found)
-            fail(node, rule_, "user", "no such user: '" + text + "'");
+            fail(node, rule_, "user", fmt::format("no such user: '{}'", text));
         return found->pw_uid;
     }
 
     Rule parse_rule(const toml::node& node, std::size_t index) {
         const auto* table = node.as_table();
-        rule_ = "#" + std::to_string(index + 1);
+        rule_ = fmt::format("#{}", index + 1);
         if (!table) fail(node, rule_, "", "expected a [[rule]] table");
         Rule rule;
         rule.line = static_cast<int>(node.source().begin.line);
@@ -222,7 +230,7 @@ class ConfigParser {
                 const auto bytes = parse_size_bytes(text);
                 if (!bytes || *bytes == 0)
                     fail(value, rule_, key,
-                         "not a size above 0: '" + text + "' (write it like \"2GiB\")");
+                         fmt::format("not a size above 0: '{}' (write it like \"2GiB\")", text));
                 rule.anon_memory_above_bytes = bytes;
                 has_selective_matcher = true;
             } else if (key == "threads_above") {
@@ -233,7 +241,8 @@ class ConfigParser {
                 const auto signal = parse_signal_name(text);
                 if (!signal)
                     fail(value, rule_, key,
-                         "unknown signal '" + text + "' (TERM, INT, HUP, QUIT, USR1, USR2, KILL)");
+                         fmt::format("unknown signal '{}' (TERM, INT, HUP, QUIT, USR1, USR2, KILL)",
+                                     text));
                 rule.signal = *signal;
                 continue;
             } else if (key == "grace") {
@@ -265,12 +274,15 @@ const Rule* ReaperConfig::find_rule(std::string_view name) const {
 }
 
 std::string ConfigError::text() const {
-    std::string out = source;
-    if (line > 0) out += ":" + std::to_string(line);
-    out += ": ";
-    if (!rule.empty()) out += "rule '" + rule + "'" + (key.empty() ? ": " : ", ");
-    if (!key.empty()) out += "key '" + key + "': ";
-    return out + message;
+    fmt::memory_buffer out;
+    const auto put = std::back_inserter(out);
+    fmt::format_to(put, "{}", source);
+    if (line > 0) fmt::format_to(put, ":{}", line);
+    fmt::format_to(put, ": ");
+    if (!rule.empty()) fmt::format_to(put, "rule '{}'{}", rule, key.empty() ? ": " : ", ");
+    if (!key.empty()) fmt::format_to(put, "key '{}': ", key);
+    fmt::format_to(put, "{}", message);
+    return fmt::to_string(out);
 }
 
 ConfigLoad parse_reaper_config(std::string_view text, const std::string& source) {
@@ -279,7 +291,7 @@ ConfigLoad parse_reaper_config(std::string_view text, const std::string& source)
     if (!document) {
         const toml::parse_error& error = document.error();
         load.error = ConfigError{source, static_cast<int>(error.source().begin.line), "", "",
-                                 "not valid TOML: " + std::string(error.description())};
+                                 fmt::format("not valid TOML: {}", error.description())};
         return load;
     }
     try {
@@ -295,7 +307,7 @@ ConfigLoad load_reaper_config(const std::string& path) {
     const UniqueFd fd{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY)};
     if (!fd) {
         load.error =
-            ConfigError{path, 0, "", "", std::string("cannot open: ") + std::strerror(errno)};
+            ConfigError{path, 0, "", "", fmt::format("cannot open: {}", std::strerror(errno))};
         return load;
     }
     struct stat info {};
@@ -316,7 +328,7 @@ ConfigLoad load_reaper_config(const std::string& path) {
         if (got < 0 && errno == EINTR) continue;
         if (got < 0) {
             load.error =
-                ConfigError{path, 0, "", "", std::string("cannot read: ") + std::strerror(errno)};
+                ConfigError{path, 0, "", "", fmt::format("cannot read: {}", std::strerror(errno))};
             return load;
         }
         if (got == 0) break;

@@ -3,6 +3,8 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cerrno>
@@ -13,6 +15,7 @@
 
 #include "boot_time.hpp"
 #include "cgroup_scope.hpp"
+#include "column_text.hpp"
 #include "pidfd.hpp"
 #include "process_snapshot.hpp"
 #include "reap_decide.hpp"
@@ -84,7 +87,8 @@ CycleInput read_cycle_input(const ReaperConfig& config, const std::vector<const 
         const Rule& rule = config.rules[index];
         if (!rule.cgroup || std::find(rules.begin(), rules.end(), &rule) == rules.end()) continue;
         ScopeMembers members = list_scope_members(*rule.cgroup, root);
-        if (!members.pids) problems.push_back({"rule " + rule.name, members.problem.text()});
+        if (!members.pids)
+            problems.push_back({fmt::format("rule {}", rule.name), members.problem.text()});
         context.scope_members[index] = std::move(members.pids);
         if (context.scope_members[index]) context.scope_paths[index] = std::move(members.path);
     }
@@ -350,10 +354,10 @@ CycleReport run_reap_cycle(const ReaperConfig& config, const CycleOptions& optio
                         .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
                 append_to_log(event);
                 if (options.summary_to_stderr)
-                    write_stderr("spawnreaper: ESCALATION: rule " + rule.name + " reaped '" +
-                                 cmdline + "' " + std::to_string(config.settings.respawn_limit) +
-                                 " times within the window; leaving it alone and asking for a "
-                                 "diagnosis\n");
+                    write_stderr(fmt::format(
+                        "spawnreaper: ESCALATION: rule {} reaped '{}' {} times within the window; "
+                        "leaving it alone and asking for a diagnosis\n",
+                        rule.name, column_text(cmdline, 0), config.settings.respawn_limit));
                 if (!config.settings.escalation_command.empty())
                     if (Problem problem =
                             run_escalation_command(config.settings.escalation_command, event);
@@ -398,7 +402,7 @@ CycleReport run_reap_cycle(const ReaperConfig& config, const CycleOptions& optio
             }
         }
         append_to_log(format_log_line(record));
-        if (options.summary_to_stderr) write_stderr(format_summary(record) + "\n");
+        if (options.summary_to_stderr) write_stderr(fmt::format("{}\n", format_summary(record)));
         report.records.push_back(std::move(record));
     }
     if (state_changed && state_dir && state_dir->fd)

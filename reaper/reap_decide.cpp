@@ -1,7 +1,8 @@
 #include "reap_decide.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
-#include <cstdio>
 #include <unordered_map>
 
 #include "quantities.hpp"
@@ -13,11 +14,12 @@ constexpr std::size_t kMaxChain = 64;  // a ppid loop in garbage input must not 
 
 std::string parent_label(const ProcessInfo& process, const Snapshot& snapshot) {
     const ProcessInfo* parent = snapshot.find(process.ppid);
-    return std::to_string(process.ppid) + (parent ? " " + parent->name : std::string());
+    return parent ? fmt::format("{} {}", process.ppid, parent->name)
+                  : fmt::format("{}", process.ppid);
 }
 
 std::string mebibytes(std::uint64_t bytes) {
-    return std::to_string(bytes >> 20) + " MiB";
+    return fmt::format("{} MiB", bytes >> 20);
 }
 
 bool in_scope(std::size_t rule_index, pid_t pid, const DecideContext& context) {
@@ -195,39 +197,40 @@ std::optional<std::string> match_rule(const Rule& rule, std::size_t rule_index,
 
     std::vector<std::string> reasons;
     if (rule.process_name)
-        reasons.push_back("name '" + process.name + "' ~ /" + rule.process_name->source() + "/");
-    if (rule.exe) reasons.push_back("exe ~ /" + rule.exe->source() + "/");
+        reasons.push_back(
+            fmt::format("name '{}' ~ /{}/", process.name, rule.process_name->source()));
+    if (rule.exe) reasons.push_back(fmt::format("exe ~ /{}/", rule.exe->source()));
     if (rule.program)
-        reasons.push_back("program '" + *process.program + "' ~ /" + rule.program->source() + "/");
-    if (rule.cmdline) reasons.push_back("cmdline ~ /" + rule.cmdline->source() + "/");
+        reasons.push_back(
+            fmt::format("program '{}' ~ /{}/", *process.program, rule.program->source()));
+    if (rule.cmdline) reasons.push_back(fmt::format("cmdline ~ /{}/", rule.cmdline->source()));
     if (rule.older_than_ms)
-        reasons.push_back("age " + format_age(process.age_ms) + " > " +
-                          format_duration(*rule.older_than_ms));
-    if (rule.orphan) reasons.push_back("orphan (parent " + parent_label(process, snapshot) + ")");
-    if (rule.user) reasons.push_back("user " + rule.user_name);
+        reasons.push_back(fmt::format("age {} > {}", format_age(process.age_ms),
+                                      format_duration(*rule.older_than_ms)));
+    if (rule.orphan)
+        reasons.push_back(fmt::format("orphan (parent {})", parent_label(process, snapshot)));
+    if (rule.user) reasons.push_back(fmt::format("user {}", rule.user_name));
     if (rule.cgroup)
-        reasons.push_back(rule.cgroup->own_subtree ? "in the reaper's cgroup subtree"
-                                                   : "in cgroup " + rule.cgroup->path);
+        reasons.push_back(rule.cgroup->own_subtree
+                              ? std::string("in the reaper's cgroup subtree")
+                              : fmt::format("in cgroup {}", rule.cgroup->path));
     if (rule.anon_memory_above_bytes)
-        reasons.push_back("anonymous memory " + mebibytes(process.anon_memory->bytes) +
-                          (process.anon_memory->from_vmrss_fallback ? " (VmRSS fallback)" : "") +
-                          " > " + mebibytes(*rule.anon_memory_above_bytes));
+        reasons.push_back(
+            fmt::format("anonymous memory {}{} > {}", mebibytes(process.anon_memory->bytes),
+                        process.anon_memory->from_vmrss_fallback ? " (VmRSS fallback)" : "",
+                        mebibytes(*rule.anon_memory_above_bytes)));
     if (rule.threads_above)
-        reasons.push_back("threads " + std::to_string(process.threads) + " > " +
-                          std::to_string(*rule.threads_above));
-    std::string joined;
-    for (const std::string& reason : reasons) joined += (joined.empty() ? "" : "; ") + reason;
-    return joined;
+        reasons.push_back(fmt::format("threads {} > {}", process.threads, *rule.threads_above));
+    return fmt::format("{}", fmt::join(reasons, "; "));
 }
 
 std::string format_age(std::uint64_t age_ms) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%llu.%03u", static_cast<unsigned long long>(age_ms / 1000),
-                  static_cast<unsigned>(age_ms % 1000));
-    std::string age = text;
+    // Milliseconds without trailing zeros: 1.3s, 1.25s, 2s.
+    std::string age = fmt::format("{}.{:03}", age_ms / 1000, age_ms % 1000);
     while (age.back() == '0') age.pop_back();
     if (age.back() == '.') age.pop_back();
-    return age + "s";
+    age += 's';
+    return age;
 }
 
 ProcessRef process_ref(const ProcessInfo& process) {

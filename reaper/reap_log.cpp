@@ -5,10 +5,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <array>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "state_dir.hpp"
@@ -82,18 +85,16 @@ std::string user_name(std::optional<uid_t> uid) {
     passwd* found = nullptr;
     if (::getpwuid_r(*uid, &entry, buffer.data(), buffer.size(), &found) == 0 && found)
         return found->pw_name;
-    return std::to_string(*uid);
+    return fmt::format("{}", *uid);
 }
 
 std::string iso8601_utc(std::uint64_t unix_ms) {
     const std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
     std::tm parts{};
     ::gmtime_r(&seconds, &parts);
-    char text[40];
-    const std::size_t length = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &parts);
-    char millis[8];
-    std::snprintf(millis, sizeof millis, ".%03uZ", static_cast<unsigned>(unix_ms % 1000));
-    return std::string(text, length) + millis;
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", parts.tm_year + 1900,
+                       parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec,
+                       unix_ms % 1000);
 }
 
 std::string format_log_line(const DecisionRecord& record) {
@@ -138,7 +139,7 @@ std::string format_log_line(const DecisionRecord& record) {
     switch (record.action) {
         case Action::Spared:
             json["outcome"] = "spared";
-            json["outcome_detail"] = std::string("not signalled: ") + describe(decision.spared_by);
+            json["outcome_detail"] = fmt::format("not signalled: {}", describe(decision.spared_by));
             break;
         case Action::Suppressed:
             json["outcome"] = "suppressed";
@@ -175,38 +176,40 @@ std::string format_log_line(const DecisionRecord& record) {
 
 std::string format_summary(const DecisionRecord& record) {
     const ProcessInfo& victim = record.decision.victim;
-    std::string line = "spawnreaper: rule " + record.decision.rule_name + ": pid " +
-                       std::to_string(victim.pid) + " (" + victim.name + ") age " +
-                       format_age(victim.age_ms) + ": ";
-    for (char& c : line)
+    fmt::memory_buffer out;
+    const auto put = std::back_inserter(out);
+    fmt::format_to(put, "spawnreaper: rule {}: pid {} ({}) age {}: ", record.decision.rule_name,
+                   victim.pid, victim.name, format_age(victim.age_ms));
+    for (char& c : out)
         if (c == '\n' || c == '\r') c = '?';  // a hostile name must not forge a second line
     const TargetResult* result = record.victim_result();
     switch (record.action) {
         case Action::Spared:
-            return line + "spared (" + describe(record.decision.spared_by) + ")";
+            fmt::format_to(put, "spared ({})", describe(record.decision.spared_by));
+            return fmt::to_string(out);
         case Action::Suppressed:
-            return line + "left alone (respawn loop escalated)";
+            fmt::format_to(put, "left alone (respawn loop escalated)");
+            return fmt::to_string(out);
         case Action::DryRun:
-            line += "would send " + record.signal + " (dry run)" +
-                    (record.decision.descendants.empty()
-                         ? ""
-                         : " with " + std::to_string(record.decision.descendants.size()) +
-                               " descendants");
+            fmt::format_to(put, "would send {} (dry run)", record.signal);
+            if (!record.decision.descendants.empty())
+                fmt::format_to(put, " with {} descendants", record.decision.descendants.size());
             break;
         case Action::Reap:
-            line += result ? result->detail : "no result";
+            fmt::format_to(put, "{}", result ? std::string_view(result->detail) : "no result");
             if (record.results.size() > 1)
-                line += " (+" + std::to_string(record.results.size() - 1) + " descendants)";
+                fmt::format_to(put, " (+{} descendants)", record.results.size() - 1);
             if (!record.added.empty())
-                line += " (+" + std::to_string(record.added.size()) +
-                        " started during the action, killed)";
+                fmt::format_to(put, " (+{} started during the action, killed)",
+                               record.added.size());
             break;
     }
     const std::size_t spared =
         record.decision.spared_descendants.size() + record.spared_added.size();
-    if (spared > 0) line += "; " + std::to_string(spared) + " of its tree spared (see the log)";
-    if (record.left_alive) line += "; PART OF THE TREE MAY STILL RUN: " + *record.left_alive;
-    return line;
+    if (spared > 0) fmt::format_to(put, "; {} of its tree spared (see the log)", spared);
+    if (record.left_alive)
+        fmt::format_to(put, "; PART OF THE TREE MAY STILL RUN: {}", *record.left_alive);
+    return fmt::to_string(out);
 }
 
 Problem DecisionLog::open() {
@@ -225,22 +228,25 @@ Problem DecisionLog::open() {
         ::open(split.directory.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)};
     if (!dir) {
         const int error = errno;
-        return {path_, error == ELOOP || error == ENOTDIR
-                           ? "cannot open the log: its directory " + split.directory +
-                                 " is a symlink or not a directory; refusing to write through it"
-                           : "cannot open the log directory: " + std::string(std::strerror(error))};
+        return {path_,
+                error == ELOOP || error == ENOTDIR
+                    ? fmt::format("cannot open the log: its directory {} is a symlink or "
+                                  "not a directory; refusing to write through it",
+                                  split.directory)
+                    : fmt::format("cannot open the log directory: {}", std::strerror(error))};
     }
     struct stat info {};
     if (::fstat(dir.get(), &info) != 0 || (info.st_uid != 0 && info.st_uid != ::geteuid()) ||
         ((info.st_mode & S_IWOTH) != 0 && (info.st_mode & S_ISVTX) == 0))
-        return {path_, "cannot open the log: its directory " + split.directory +
-                           " is owned by another user or writable by others; refusing to log "
-                           "there (use a root-owned directory such as /var/log/spawngate)"};
+        return {path_, fmt::format("cannot open the log: its directory {} is owned by another "
+                                   "user or writable by others; refusing to log there (use a "
+                                   "root-owned directory such as /var/log/spawngate)",
+                                   split.directory)};
     // O_RDWR only to read the last byte back (below); every write still appends.
     fd_.reset(::openat(dir.get(), split.name.c_str(),
                        O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY,
                        0640));
-    if (!fd_) return {path_, std::string("cannot open the log: ") + std::strerror(errno)};
+    if (!fd_) return {path_, fmt::format("cannot open the log: {}", std::strerror(errno))};
     if (::fstat(fd_.get(), &info) != 0 || !S_ISREG(info.st_mode)) {
         fd_.reset();
         return {path_, "the log is not a regular file; refusing to write to it"};
@@ -257,12 +263,12 @@ Problem DecisionLog::append(const std::string& line) {
     if (!fd_) {
         if (Problem problem = open(); !problem.what.empty()) return problem;
     }
-    const std::string text = (starts_mid_line_ ? "\n" : "") + line + "\n";
+    const std::string text = fmt::format("{}{}\n", starts_mid_line_ ? "\n" : "", line);
     struct stat before {};
     const bool sized = ::fstat(fd_.get(), &before) == 0;
     // O_APPEND and one write per line: concurrent writers never interleave within a line.
     const ssize_t wrote = ::write(fd_.get(), text.data(), text.size());
-    if (wrote < 0) return {path_, std::string("cannot write the log: ") + std::strerror(errno)};
+    if (wrote < 0) return {path_, fmt::format("cannot write the log: {}", std::strerror(errno))};
     if (static_cast<std::size_t>(wrote) != text.size()) {
         // A full disk takes the part of a line that fits in the file's last page: cut it off
         // again, so the log holds whole lines only (unless another writer appended meanwhile;
@@ -272,8 +278,8 @@ Problem DecisionLog::append(const std::string& line) {
                          after.st_size == before.st_size + wrote &&
                          ::ftruncate(fd_.get(), before.st_size) == 0;
         starts_mid_line_ = !cut;
-        return {path_, std::string("short write to the log (disk full?); the partial line was ") +
-                           (cut ? "removed" : "left in place")};
+        return {path_, fmt::format("short write to the log (disk full?); the partial line was {}",
+                                   cut ? "removed" : "left in place")};
     }
     starts_mid_line_ = false;
     return {};

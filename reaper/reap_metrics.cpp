@@ -1,6 +1,8 @@
 #include "reap_metrics.hpp"
 
-#include <cstdio>
+#include <fmt/format.h>
+
+#include <iterator>
 
 #include "state_dir.hpp"
 #include "text_parse.hpp"
@@ -27,7 +29,7 @@ std::string escape_label(std::string_view value) {
 
 // Reads `name="value"` at the start of `text`, unescaping; advances past it.
 std::optional<std::string> read_label(std::string_view& text, std::string_view name) {
-    const std::string opening = std::string(name) + "=\"";
+    const std::string opening = fmt::format("{}=\"", name);
     if (!text.starts_with(opening)) return std::nullopt;
     text.remove_prefix(opening.size());
     std::string value;
@@ -90,31 +92,30 @@ void add_cycle(ReapTotals& totals, const CycleReport& report) {
 
 std::string format_metrics(const ReapTotals& totals, const CycleReport& report,
                            std::uint64_t now_unix_s) {
-    std::string out;
-    out += "# HELP spawnreaper_decisions_total Decisions by rule and outcome.\n";
-    out += "# TYPE spawnreaper_decisions_total counter\n";
+    fmt::memory_buffer out;
+    const auto put = std::back_inserter(out);
+    fmt::format_to(put,
+                   "# HELP spawnreaper_decisions_total Decisions by rule and outcome.\n"
+                   "# TYPE spawnreaper_decisions_total counter\n");
     for (const auto& [key, count] : totals.decisions)
-        out += std::string(kDecisions) + "rule=\"" + escape_label(key.first) + "\",outcome=\"" +
-               escape_label(key.second) + "\"} " + std::to_string(count) + "\n";
-    out += "# HELP spawnreaper_cycles_total Reap cycles run.\n";
-    out += "# TYPE spawnreaper_cycles_total counter\n";
-    out += std::string(kCycles) + std::to_string(totals.cycles) + "\n";
-    char duration[32];
-    std::snprintf(duration, sizeof duration, "%.6f", static_cast<double>(report.duration_us) / 1e6);
-    const auto gauge = [&out](std::string_view name, std::string_view help,
-                              const std::string& value) {
-        out.append("# HELP ").append(name).append(" ").append(help).append("\n");
-        out.append("# TYPE ").append(name).append(" gauge\n");
-        out.append(name).append(" ").append(value).append("\n");
+        fmt::format_to(put, "{}rule=\"{}\",outcome=\"{}\"}} {}\n", kDecisions,
+                       escape_label(key.first), escape_label(key.second), count);
+    fmt::format_to(put,
+                   "# HELP spawnreaper_cycles_total Reap cycles run.\n"
+                   "# TYPE spawnreaper_cycles_total counter\n"
+                   "{}{}\n",
+                   kCycles, totals.cycles);
+    const auto gauge = [&put](std::string_view name, std::string_view help, const auto& value) {
+        fmt::format_to(put, "# HELP {0} {1}\n# TYPE {0} gauge\n{0} {2}\n", name, help, value);
     };
     gauge("spawnreaper_last_cycle_timestamp_seconds", "When the last cycle ended (Unix time).",
-          std::to_string(now_unix_s));
-    gauge("spawnreaper_last_cycle_duration_seconds", "How long the last cycle took.", duration);
+          now_unix_s);
+    gauge("spawnreaper_last_cycle_duration_seconds", "How long the last cycle took.",
+          fmt::format("{:.6f}", static_cast<double>(report.duration_us) / 1e6));
     gauge("spawnreaper_last_cycle_processes", "Processes the last cycle scanned.",
-          std::to_string(report.processes_scanned));
-    gauge("spawnreaper_last_cycle_failed", "Kills that failed in the last cycle.",
-          std::to_string(report.failed));
-    return out;
+          report.processes_scanned);
+    gauge("spawnreaper_last_cycle_failed", "Kills that failed in the last cycle.", report.failed);
+    return fmt::to_string(out);
 }
 
 Problem write_metrics(const std::string& path, const CycleReport& report,

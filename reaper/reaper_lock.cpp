@@ -4,6 +4,8 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -27,12 +29,12 @@ ReaperLock try_lock_reaper(std::string_view path) {
         lock.problem = {std::string(path),
                         errno == ELOOP
                             ? std::string("the lock file is a symlink; refusing to follow it")
-                            : std::string("cannot open the lock file: ") + std::strerror(errno)};
+                            : fmt::format("cannot open the lock file: {}", std::strerror(errno))};
         return lock;
     }
     if (::flock(lock.fd.get(), LOCK_EX | LOCK_NB) != 0) {
         if (errno != EWOULDBLOCK) {
-            lock.problem = {std::string(path), std::string("flock: ") + std::strerror(errno)};
+            lock.problem = {std::string(path), fmt::format("flock: {}", std::strerror(errno))};
             lock.fd.reset();
             return lock;
         }
@@ -45,7 +47,7 @@ ReaperLock try_lock_reaper(std::string_view path) {
         lock.fd.reset();
         return lock;
     }
-    const std::string pid = std::to_string(::getpid()) + "\n";
+    const std::string pid = fmt::format("{}\n", ::getpid());
     if (::ftruncate(lock.fd.get(), 0) == 0) {
         [[maybe_unused]] const ssize_t wrote = ::pwrite(lock.fd.get(), pid.data(), pid.size(), 0);
     }

@@ -5,6 +5,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -96,7 +98,7 @@ Problem run_escalation_command(const std::vector<std::string>& argv, const std::
         return {where, "the escalation command must be an absolute path"};
     int pipe_fds[2];
     if (::pipe2(pipe_fds, O_CLOEXEC) != 0)
-        return {where, std::string("pipe: ") + std::strerror(errno)};
+        return {where, fmt::format("pipe: {}", std::strerror(errno))};
     UniqueFd read_end{pipe_fds[0]};
     UniqueFd write_end{pipe_fds[1]};
 
@@ -121,7 +123,7 @@ Problem run_escalation_command(const std::vector<std::string>& argv, const std::
     ::posix_spawnattr_destroy(&attributes);
     ::posix_spawn_file_actions_destroy(&actions);
     read_end.reset();
-    if (spawned != 0) return {where, std::string("cannot start: ") + std::strerror(spawned)};
+    if (spawned != 0) return {where, fmt::format("cannot start: {}", std::strerror(spawned))};
 
     // The event is small (one JSON object); a command that does not read it gets EPIPE, not us
     // killed by SIGPIPE.
@@ -129,7 +131,7 @@ Problem run_escalation_command(const std::vector<std::string>& argv, const std::
     }, previous{};
     ignore.sa_handler = SIG_IGN;
     ::sigaction(SIGPIPE, &ignore, &previous);
-    const std::string payload = event_json + "\n";
+    const std::string payload = fmt::format("{}\n", event_json);
     [[maybe_unused]] const ssize_t wrote = ::write(write_end.get(), payload.data(), payload.size());
     ::sigaction(SIGPIPE, &previous, nullptr);
     write_end.reset();
@@ -140,18 +142,17 @@ Problem run_escalation_command(const std::vector<std::string>& argv, const std::
         const pid_t done = ::waitpid(child, &status, WNOHANG);
         if (done == child) break;
         if (done < 0 && errno != EINTR)
-            return {where, std::string("waitpid: ") + std::strerror(errno)};
+            return {where, fmt::format("waitpid: {}", std::strerror(errno))};
         if (std::chrono::steady_clock::now() >= deadline) {
             ::kill(child, SIGKILL);  // our own child, not yet reaped: its pid cannot be reused
             ::waitpid(child, &status, 0);
-            return {where, "did not finish within " + std::to_string(timeout_ms) + " ms; killed"};
+            return {where, fmt::format("did not finish within {} ms; killed", timeout_ms)};
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return {};
-    return {where,
-            "exited with status " +
-                std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status))};
+    return {where, fmt::format("exited with status {}",
+                               WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status))};
 }
 
 }  // namespace spawngate

@@ -1,5 +1,7 @@
 #include "tree_sweep.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <unordered_map>
 
@@ -13,7 +15,7 @@ bool existed_before(const ProcessInfo& process, const Snapshot& before) {
 
 std::string label(pid_t pid, const Snapshot& now) {
     const ProcessInfo* process = now.find(pid);
-    return "pid " + std::to_string(pid) + (process ? " (" + process->name + ")" : std::string());
+    return process ? fmt::format("pid {} ({})", pid, process->name) : fmt::format("pid {}", pid);
 }
 
 }  // namespace
@@ -45,19 +47,19 @@ std::vector<Newcomer> find_newcomers(const Snapshot& now, const Snapshot& before
         if (const auto parent = live_parents.find(process.ppid); parent != live_parents.end()) {
             found.push_back(
                 {process.pid, parent->second->tree,
-                 "child of " + label(process.ppid, now) + ", started during the action"});
+                 fmt::format("child of {}, started during the action", label(process.ppid, now))});
             continue;
         }
         if (!now.is_orphan(process, subreapers)) continue;
         if (const auto group = groups.find(process.process_group); group != groups.end()) {
             found.push_back({process.pid, group->second->tree,
-                             "orphaned during the action, in the process group of " +
-                                 label(group->second->pid, now)});
+                             fmt::format("orphaned during the action, in the process group of {}",
+                                         label(group->second->pid, now))});
         } else if (const auto session = led_sessions.find(process.session);
                    session != led_sessions.end()) {
             found.push_back({process.pid, session->second->tree,
-                             "orphaned during the action, in the session led by " +
-                                 label(session->second->pid, now)});
+                             fmt::format("orphaned during the action, in the session led by {}",
+                                         label(session->second->pid, now))});
         }
     }
     return found;
