@@ -14,6 +14,8 @@ Usage:
   spawngate status [--json]       the operator's report: every cgroup level, threads, memory
   spawngate status --prometheus FILE
                                   the same as node_exporter textfile metrics ("-": stdout)
+  spawngate setup claude|gemini|codex [--project DIR] [--dry-run] [--gate PATH]
+                                  merge the shipped hooks into that agent CLI's settings
   spawngate help | --help | --version
 
 It reads the caller's cgroup pids budget (v1 or v2, every ancestor level), thread count and
@@ -21,6 +23,7 @@ memory, and answers within a millisecond:
   exit 0  allow (silent), or warn (one line on stderr) at or above the warn level
   exit 2  block: at or above the block level, with guidance on stderr
   exit 64 usage error: a bad flag, environment variable or config file (names the culprit)
+  setup only: exit 65 a settings file it cannot parse, 73 cannot write, 74 cannot read
 
 Options (flag / environment variable / config key):
 )";
@@ -32,13 +35,19 @@ Options (flag / environment variable / config key):
     }
     text += R"(  --json
       print the verdict as one JSON object on stdout
-  --hook claude | claude-post | gemini | codex
+  --hook claude | claude-post | gemini | gemini-post | codex
       answer as a hook of that agent CLI (Claude Code PreToolUse / PostToolUse, Gemini CLI
-      BeforeTool, Codex PreToolUse); reads the hook JSON on stdin
+      BeforeTool / AfterTool, Codex PreToolUse); reads the hook JSON on stdin
   --config FILE
       TOML config file (env SPAWNGATE_CONFIG; default /etc/spawngate/spawngate.toml, absent is fine)
+  --prometheus FILE
+      with status: write node_exporter textfile metrics to FILE, replaced atomically ("-": stdout)
   --root DIR
       read DIR/proc and DIR/sys/fs/cgroup instead of the real ones (for tests)
+  -h, --help
+      print this help and exit
+  --version
+      print "spawngate VERSION" and exit
 
 Precedence: flag > environment > config file > default.
 
