@@ -4,9 +4,10 @@ add_executable(hooks_tests
     hooks/agent_cli_snippets_test.cpp
     hooks/reaper_units_test.cpp
     hooks/scripts_and_config_test.cpp
+    hooks/tmpfiles_test.cpp
 )
 target_include_directories(hooks_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/gate)
-target_link_libraries(hooks_tests PRIVATE spawngate_testkit gate_core nlohmann_json::nlohmann_json
+target_link_libraries(hooks_tests PRIVATE spawngate_testkit gate_core reaper_core nlohmann_json::nlohmann_json
                       GTest::gtest_main)
 target_compile_definitions(hooks_tests PRIVATE SPAWNGATE_PATH="$<TARGET_FILE:spawngate>"
                            SPAWNGATE_SOURCE_DIR="${PROJECT_SOURCE_DIR}")

@@ -322,10 +322,12 @@ TEST(ShippedGateConfig, CommentedExamplesLoadWhenUncommented) {
 
 TEST(HooksDirectory, EveryFileIsExercisedByATest) {
     // The files the tests above run or parse; the reaper's units and cron line (spawnreaper.*)
-    // are checked by reaper_units_test.cpp.
+    // are checked by reaper_units_test.cpp, the tmpfiles.d entry by tmpfiles_test.cpp, and the
+    // bash completions by the docs tests (tests/docs).
     const std::set<std::string> tested = {
-        "claude-code/settings.json", "gemini-cli/settings.json", "codex/hooks.json",
-        "shell/spawngate-launch",    "ci/check-budget.sh",       "ci/github-actions.yml",
+        "claude-code/settings.json", "gemini-cli/settings.json",  "codex/hooks.json",
+        "shell/spawngate-launch",    "ci/check-budget.sh",        "ci/github-actions.yml",
+        "spawngate.tmpfiles",        "bash-completion/spawngate", "bash-completion/spawnreaper",
     };
     const std::filesystem::path hooks = testkit::source_file("hooks");
     for (const auto& entry : std::filesystem::recursive_directory_iterator(hooks)) {
