@@ -43,7 +43,7 @@ file_list() {
     find /etc /usr /lib /var /run /opt /srv -xdev \
         \( -path /var/lib/dpkg -o -path /var/cache -o -path /var/log/apt -o -path /var/lib/apt \
         -o -path /var/log/dpkg.log -o -path /var/log/alternatives.log -o -path /var/tmp \
-        -o -path /run/user -o -path /run/systemd -o -path /var/lib/systemd/deb-systemd-helper-masked \) \
+        -o -path /run/user -o -path /run/systemd \) \
         -prune \
         -o -print 2>/dev/null | sort
 }
