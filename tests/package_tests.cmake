@@ -11,3 +11,8 @@ add_test(NAME package.install_upgrade_purge
                  ${CMAKE_BINARY_DIR}/package/spawngate_${PROJECT_VERSION}_${package_arch}.deb)
 set_tests_properties(package.install_upgrade_purge PROPERTIES LABELS package SKIP_RETURN_CODE 77
                      RUN_SERIAL TRUE TIMEOUT 300)
+
+add_test(NAME package.changelog_names_the_project_version
+         COMMAND ${CMAKE_COMMAND} -DCHANGELOG=${PROJECT_SOURCE_DIR}/debian/changelog
+                 -DVERSION=${PROJECT_VERSION} -P ${CMAKE_CURRENT_SOURCE_DIR}/package/changelog_version.cmake)
+set_tests_properties(package.changelog_names_the_project_version PROPERTIES LABELS package)
