@@ -13,13 +13,16 @@ skip() { echo "SKIP: $*"; exit 77; }
 failures=0
 pass() { echo "ok: $*"; }
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+indented() { sed "s/^/  $1: /"; } # indented LABEL: stdin, each line shown under LABEL
 check() { # check DESCRIPTION COMMAND...: passes when the command succeeds
     local description="$1"
     shift
     if "$@"; then pass "$description"; else fail "$description"; fi
 }
 
-[ -n "$deb" ] && [ -f "$deb" ] || skip "no package at '${deb}': build it with ./build.sh package"
+if [ -z "$deb" ] || [ ! -f "$deb" ]; then
+    skip "no package at '${deb}': build it with ./build.sh package"
+fi
 [ "$(id -u)" -eq 0 ] || skip "installing a package needs root"
 if dpkg-query -W -f='${Status}' spawngate 2>/dev/null | grep -q "ok installed\|config-files"; then
     skip "spawngate is already installed here; this test would remove it"
@@ -50,14 +53,14 @@ file_list() {
 
 # --- lintian: no errors, no warnings beyond debian/spawngate.lintian-overrides --------------
 lintian_output="$(lintian --display-level '>=warning' "$deb" 2>&1 | grep -v 'running with root privileges')"
-echo "$lintian_output" | sed 's/^/  lintian: /'
+indented "lintian" <<<"$lintian_output"
 check "lintian shows no errors or warnings" test -z "$(echo "$lintian_output" | grep -E '^[EW]: ')"
 
 # --- install ----------------------------------------------------------------------------
 file_list >"$work/before"
 install_output="$(dpkg -i "$deb" </dev/null 2>&1)"
 install_status=$?
-echo "$install_output" | sed 's/^/  dpkg -i: /'
+indented "dpkg -i" <<<"$install_output"
 check "dpkg -i succeeds" test "$install_status" -eq 0
 check "installing says nothing alarming" \
     test -z "$(echo "$install_output" | grep -iE 'error|warning|fail|not found|denied')"
@@ -92,7 +95,7 @@ if command -v systemd-analyze >/dev/null; then
     verify_output="$(systemd-analyze verify /lib/systemd/system/spawnreaper.service \
         /lib/systemd/system/spawnreaper.timer 2>&1)"
     verify_status=$?
-    echo "$verify_output" | sed 's/^/  systemd-analyze: /'
+    indented "systemd-analyze" <<<"$verify_output"
     check "systemd-analyze verify passes on the installed units" test "$verify_status" -eq 0
 else
     echo "SKIP: systemd-analyze verify: systemd-analyze is not installed"
@@ -106,12 +109,12 @@ fi
 # --- the installed commands -----------------------------------------------------------------
 status_output="$(/usr/bin/spawngate status 2>&1)"
 status_status=$?
-echo "$status_output" | head -n 12 | sed 's/^/  spawngate status: /'
+head -n 12 <<<"$status_output" | indented "spawngate status"
 check "spawngate status runs from /usr/bin (exit 0 or 2)" test "$status_status" -eq 0 -o "$status_status" -eq 2
 check "spawngate status reports the pids budget" grep -q "pids" <<<"$status_output"
 reaper_output="$(/usr/sbin/spawnreaper --once --dry-run 2>&1)"
 reaper_status=$?
-echo "$reaper_output" | tail -n 5 | sed 's/^/  spawnreaper: /'
+tail -n 5 <<<"$reaper_output" | indented "spawnreaper"
 check "spawnreaper --once --dry-run runs from /usr/sbin with the installed config" \
     test "$reaper_status" -eq 0
 check "spawnreaper read /etc/spawngate/reaper.toml, not its built-in rules" \
@@ -157,7 +160,7 @@ sed -i "s/^Version: .*/Version: $version+test1/" "$work/next/DEBIAN/control"
 dpkg-deb --root-owner-group -b "$work/next" "$work/next.deb" >/dev/null
 upgrade_output="$(dpkg -i "$work/next.deb" </dev/null 2>&1)"
 upgrade_status=$?
-echo "$reinstall_output"$'\n'"$upgrade_output" | grep -i conf | sed 's/^/  dpkg -i: /'
+grep -i conf <<<"$reinstall_output"$'\n'"$upgrade_output" | indented "dpkg -i"
 check "upgrading to $version+test1 succeeds without a prompt" test "$upgrade_status" -eq 0
 check "the upgrade is installed" test "$(dpkg-query -W -f='${Version}' spawngate)" = "$version+test1"
 check "the upgrade keeps the edited reaper.toml" cmp -s /etc/spawngate/reaper.toml "$work/edited.toml"
@@ -167,10 +170,10 @@ check "the upgrade keeps the timer enabled" \
 # --- purge leaves nothing behind ----------------------------------------------------------
 purge_output="$(dpkg --purge spawngate 2>&1)"
 check "dpkg --purge succeeds" test $? -eq 0
-echo "$purge_output" | grep -iE 'warning|error' | sed 's/^/  dpkg --purge: /'
+grep -iE 'warning|error' <<<"$purge_output" | indented "dpkg --purge"
 file_list >"$work/after"
 left="$(diff "$work/before" "$work/after")"
-[ -n "$left" ] && echo "$left" | sed 's/^/  purge diff: /'
+[ -n "$left" ] && indented "purge diff" <<<"$left"
 check "after the purge the file list is the one before the install" test -z "$left"
 
 echo "$failures check(s) failed"
