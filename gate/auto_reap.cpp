@@ -1,5 +1,7 @@
 #include "auto_reap.hpp"
 
+#include <fmt/format.h>
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,18 +29,19 @@ AutoReapResult auto_reap(const GateSettings& settings) {
     const ConfigLoad rules = load_rules(settings.reaper_config);
     if (!rules.config) {
         result.notes.push_back(
-            {"auto-reap", "skipped: the reaper's config is unusable: " +
-                              (rules.error ? rules.error->text() : "unknown error")});
+            {"auto-reap", fmt::format("skipped: the reaper's config is unusable: {}",
+                                      rules.error ? rules.error->text() : "unknown error")});
         return result;
     }
     const ReaperLock lock = try_lock_reaper(settings.reaper_lock);
     if (lock.state == ReaperLock::State::Busy) {
-        result.notes.push_back({"auto-reap", "skipped: a reaper is acting right now (pid " +
-                                                 std::to_string(lock.holder) + ")"});
+        result.notes.push_back(
+            {"auto-reap",
+             fmt::format("skipped: a reaper is acting right now (pid {})", lock.holder)});
         return result;
     }
     if (lock.state == ReaperLock::State::Failed) {
-        result.notes.push_back({"auto-reap", "skipped: " + lock.problem.text()});
+        result.notes.push_back({"auto-reap", fmt::format("skipped: {}", lock.problem.text())});
         return result;
     }
     CycleOptions options;

@@ -1,5 +1,7 @@
 #include "command_line.hpp"
 
+#include <fmt/format.h>
+
 #include "config_file.hpp"
 #include "hot_path.hpp"
 
@@ -51,8 +53,8 @@ SPAWNGATE_HOT_PATH CommandLineParse parse_command_line(int argc, const char* con
             continue;
         }
         if (!arg.starts_with("--")) {
-            return usage("unexpected argument '" + std::string(arg) +
-                         "' (commands: check, status, help)");
+            return usage(
+                fmt::format("unexpected argument '{}' (commands: check, status, help)", arg));
         }
         // "--flag=value" or "--flag value".
         std::optional<std::string_view> inline_value;
@@ -60,14 +62,14 @@ SPAWNGATE_HOT_PATH CommandLineParse parse_command_line(int argc, const char* con
             inline_value = arg.substr(equals + 1);
             arg = arg.substr(0, equals);
             if (arg == "--json" || arg == "--help" || arg == "--version")
-                return usage("option '" + std::string(arg) + "' takes no value");
+                return usage(fmt::format("option '{}' takes no value", arg));
         }
         const SettingSpec* spec = find_setting_by_flag(arg);
         const bool is_switch = spec && spec->value_name.empty();
         const bool takes_value = !is_switch && (spec || arg == "--config" || arg == "--root" ||
                                                 arg == "--hook" || arg == "--prometheus");
         if (!spec && !takes_value)
-            return usage("unknown option '" + std::string(arg) + "' (see 'spawngate --help')");
+            return usage(fmt::format("unknown option '{}' (see 'spawngate --help')", arg));
         std::string value;
         if (is_switch) {
             value = inline_value ? std::string(*inline_value) : "true";
@@ -76,7 +78,7 @@ SPAWNGATE_HOT_PATH CommandLineParse parse_command_line(int argc, const char* con
         } else if (index + 1 < argc) {
             value = argv[++index];
         } else {
-            return usage("option '" + std::string(arg) + "' needs a value");
+            return usage(fmt::format("option '{}' needs a value", arg));
         }
         if (arg == "--config") {
             line.config_path = value;
@@ -87,8 +89,9 @@ SPAWNGATE_HOT_PATH CommandLineParse parse_command_line(int argc, const char* con
         } else if (arg == "--hook") {
             line.hook = parse_hook(value);
             if (!line.hook)
-                return usage("--hook '" + value +
-                             "': expected claude, claude-post, gemini, gemini-post or codex");
+                return usage(fmt::format(
+                    "--hook '{}': expected claude, claude-post, gemini, gemini-post or codex",
+                    value));
         } else {
             line.values.emplace_back(spec, std::move(value));
         }
@@ -100,7 +103,7 @@ SPAWNGATE_HOT_PATH SettingsLoad load_settings(const CommandLine& line,
                                               EnvironmentLookup environment) {
     GateSettings settings;
     auto fail = [](const std::string& where, std::string_view value, const std::string& why) {
-        return SettingsLoad{std::nullopt, {where + " = '" + std::string(value) + "': " + why}};
+        return SettingsLoad{std::nullopt, {fmt::format("{} = '{}': {}", where, value, why)}};
     };
 
     const char* env_config = environment("SPAWNGATE_CONFIG");

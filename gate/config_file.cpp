@@ -1,5 +1,7 @@
 #include "config_file.hpp"
 
+#include <fmt/format.h>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -20,7 +22,7 @@ namespace {
 constexpr long kMaxConfigBytes = 1 << 20;
 
 std::string location(const std::string& path, const toml::source_region& region) {
-    return path + ":" + std::to_string(region.begin.line);
+    return fmt::format("{}:{}", path, region.begin.line);
 }
 
 std::optional<std::string> render_scalar(const toml::node& node) {
@@ -55,39 +57,43 @@ ConfigLoad load_config_file(const std::string& path, bool must_exist) {
     const UniqueFd fd{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)};
     if (!fd) {
         if (errno == ENOENT && !must_exist) return {};
-        return {{}, "cannot read config file " + path + ": " + std::strerror(errno)};
+        return {{}, fmt::format("cannot read config file {}: {}", path, std::strerror(errno))};
     }
     struct stat info {};
     if (::fstat(fd.get(), &info) != 0)
-        return {{}, "cannot read config file " + path + ": " + std::strerror(errno)};
-    if (!S_ISREG(info.st_mode)) return {{}, "config file " + path + " is not a regular file"};
+        return {{}, fmt::format("cannot read config file {}: {}", path, std::strerror(errno))};
+    if (!S_ISREG(info.st_mode))
+        return {{}, fmt::format("config file {} is not a regular file", path)};
     // The gate often runs as root (a hook of a root agent, a CI step): thresholds that any user
     // can write would let that user silence the gate or block every launch. Checked on the open
     // descriptor, so the file judged is the file read.
     if ((info.st_mode & S_IWOTH) != 0 || (info.st_uid != 0 && info.st_uid != ::geteuid()))
         return {{},
-                "config file " + path +
-                    " is writable by other users or owned by another user; refusing settings "
-                    "that anyone could change (chmod o-w, chown root)"};
+                fmt::format("config file {} is writable by other users or owned by another "
+                            "user; refusing settings that anyone could change (chmod o-w, chown "
+                            "root)",
+                            path)};
     if (info.st_size > kMaxConfigBytes)
-        return {{}, "config file " + path + " is larger than 1 MiB; is it the right file?"};
+        return {{},
+                fmt::format("config file {} is larger than 1 MiB; is it the right file?", path)};
     std::string text;
     if (!read_all(fd.get(), text))
-        return {{}, "cannot read config file " + path + ": " + std::strerror(errno)};
+        return {{}, fmt::format("cannot read config file {}: {}", path, std::strerror(errno))};
 
     toml::parse_result parsed = toml::parse(text, path);
     if (!parsed) {
         const auto& error = parsed.error();
-        return {{}, location(path, error.source()) + ": " + std::string(error.description())};
+        return {{}, fmt::format("{}: {}", location(path, error.source()), error.description())};
     }
     ConfigLoad load;
     for (const auto& [key, node] : parsed.table()) {
         const std::string name(key.str());
-        const std::string where = location(path, node.source()) + " '" + name + "'";
+        const std::string where = fmt::format("{} '{}'", location(path, node.source()), name);
         if (!find_setting_by_key(name))
-            return {{}, where + ": unknown key (see 'spawngate --help' for the keys)"};
+            return {{},
+                    fmt::format("{}: unknown key (see 'spawngate --help' for the keys)", where)};
         auto value = render_scalar(node);
-        if (!value) return {{}, where + ": must be a number, a string or true/false"};
+        if (!value) return {{}, fmt::format("{}: must be a number, a string or true/false", where)};
         load.entries.push_back({name, std::move(*value), where});
     }
     return load;

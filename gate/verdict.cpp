@@ -1,5 +1,7 @@
 #include "verdict.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "context_window.hpp"
@@ -108,25 +110,26 @@ SPAWNGATE_HOT_PATH Verdict decide(const Measurement& m, const GateSettings& sett
     }
 
     if (m.reaper.state == HeartbeatState::Late && m.reaper.ahead_s > 0) {
-        verdict.reaper_stale =
-            "the reaper's last heartbeat is dated " + std::to_string(m.reaper.ahead_s) +
-            " s in the future (was the clock stepped back?); a reaper that runs every " +
-            std::to_string(m.reaper.heartbeat->interval_s) +
-            " s rewrites it within one interval, so if this persists it has stopped (check "
-            "`systemctl status spawnreaper.timer` or the reaper's log)";
+        verdict.reaper_stale = fmt::format(
+            "the reaper's last heartbeat is dated {} s in the future (was the clock stepped "
+            "back?); a reaper that runs every {} s rewrites it within one interval, so if this "
+            "persists it has stopped (check `systemctl status spawnreaper.timer` or the reaper's "
+            "log)",
+            m.reaper.ahead_s, m.reaper.heartbeat->interval_s);
     } else if (m.reaper.state == HeartbeatState::Late) {
-        verdict.reaper_stale =
-            "the reaper last ran " + std::to_string(m.reaper.age_s) + " s ago but runs every " +
-            std::to_string(m.reaper.heartbeat->interval_s) +
-            " s: stale processes are piling up unreaped (check `systemctl status "
-            "spawnreaper.timer` or the reaper's log)";
+        verdict.reaper_stale = fmt::format(
+            "the reaper last ran {} s ago but runs every {} s: stale processes are piling up "
+            "unreaped (check `systemctl status spawnreaper.timer` or the reaper's log)",
+            m.reaper.age_s, m.reaper.heartbeat->interval_s);
     } else if (m.reaper.state == HeartbeatState::Missing && m.reaper_configured) {
-        verdict.reaper_stale = "a reaper is configured (" + std::string(kReaperConfigPath) +
-                               ") but has not run since boot (no heartbeat); enable "
-                               "spawnreaper.timer or run `spawnreaper --watch 2m`";
+        verdict.reaper_stale = fmt::format(
+            "a reaper is configured ({}) but has not run since boot (no heartbeat); enable "
+            "spawnreaper.timer or run `spawnreaper --watch 2m`",
+            kReaperConfigPath);
     } else if (m.reaper.state == HeartbeatState::Malformed) {
-        verdict.reaper_stale = "the reaper's heartbeat file " + settings.reaper_heartbeat +
-                               " is not a heartbeat; is another program writing there?";
+        verdict.reaper_stale = fmt::format(
+            "the reaper's heartbeat file {} is not a heartbeat; is another program writing there?",
+            settings.reaper_heartbeat);
     }
 
     if (settings.max_workers > 0 && m.workers) {

@@ -1,9 +1,15 @@
 #include "problem.hpp"
 
-#include <cstdio>
+#include <fmt/format.h>
+
+#include <iterator>
 #include <string_view>
 
 namespace spawngate {
+
+std::string Problem::text() const {
+    return where.empty() ? what : fmt::format("{}: {}", where, what);
+}
 
 std::string quote_excerpt(std::string_view text) {
     constexpr std::size_t kMaxShown = 40;
@@ -13,9 +19,7 @@ std::string quote_excerpt(std::string_view text) {
         if (c >= 0x20 && c < 0x7f && c != '\'') {
             quoted += static_cast<char>(c);
         } else {
-            char escaped[8];
-            std::snprintf(escaped, sizeof escaped, "\\x%02x", c);
-            quoted += escaped;
+            fmt::format_to(std::back_inserter(quoted), "\\x{:02x}", c);
         }
     }
     quoted += text.size() > kMaxShown ? "'..." : "'";

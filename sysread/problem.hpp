@@ -6,9 +6,9 @@
 namespace spawngate {
 
 struct Problem {
-    std::string where;  // the file or setting, e.g. "/sys/fs/cgroup/pids/a/pids.max"
-    std::string what;   // what was wrong with it, e.g. "not a number: 'abc'"
-    std::string text() const { return where.empty() ? what : where + ": " + what; }
+    std::string where;         // the file or setting, e.g. "/sys/fs/cgroup/pids/a/pids.max"
+    std::string what;          // what was wrong with it, e.g. "not a number: 'abc'"
+    std::string text() const;  // "where: what", or just what
 };
 
 // Quotes up to 40 bytes of unexpected file content for a message, escaping non-printables.

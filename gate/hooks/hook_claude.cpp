@@ -1,5 +1,7 @@
 #include "hook_claude.hpp"
 
+#include <fmt/format.h>
+
 #include "json_writer.hpp"
 
 namespace spawngate {
@@ -37,12 +39,14 @@ HookAnswer answer_claude_bad_input(const std::string& error, const GateSettings&
     if (settings.fail_closed && !post) {
         return {2,
                 {},
-                "spawngate: cannot judge this tool call: " + error +
-                    "; blocking (--fail-closed). Check the hook configuration.\n"};
+                fmt::format("spawngate: cannot judge this tool call: {}; blocking "
+                            "(--fail-closed). Check the hook configuration.\n",
+                            error)};
     }
     return {0,
-            warning_json("spawngate: cannot judge this tool call: " + error +
-                             "; allowing it (--fail-closed would block)",
+            warning_json(fmt::format("spawngate: cannot judge this tool call: {}; allowing it "
+                                     "(--fail-closed would block)",
+                                     error),
                          post),
             {}};
 }

@@ -1,5 +1,7 @@
 #include "hook_codex.hpp"
 
+#include <fmt/format.h>
+
 #include "json_writer.hpp"
 
 namespace spawngate {
@@ -42,9 +44,14 @@ HookAnswer answer_codex(bool launch, const Verdict& verdict, const Measurement& 
 }
 
 HookAnswer answer_codex_bad_input(const std::string& error, const GateSettings& settings) {
-    const std::string text = "spawngate: cannot judge this tool call: " + error;
-    if (settings.fail_closed) return deny(text + "; blocking (--fail-closed)");
-    return tell(text + "; allowing it (--fail-closed would block)");
+    if (settings.fail_closed)
+        return deny(
+            fmt::format("spawngate: cannot judge this tool call: {}; blocking "
+                        "(--fail-closed)",
+                        error));
+    return tell(fmt::format(
+        "spawngate: cannot judge this tool call: {}; allowing it (--fail-closed would block)",
+        error));
 }
 
 }  // namespace spawngate

@@ -1,5 +1,7 @@
 #include "hook_gemini.hpp"
 
+#include <fmt/format.h>
+
 #include "json_writer.hpp"
 
 namespace spawngate {
@@ -38,9 +40,15 @@ HookAnswer answer_gemini(bool launch, const Verdict& verdict, const Measurement&
 
 HookAnswer answer_gemini_bad_input(const std::string& error, const GateSettings& settings) {
     const bool post = settings.hook == HookProtocol::GeminiPost;
-    const std::string text = "spawngate: cannot judge this tool call: " + error;
-    if (settings.fail_closed && !post) return deny(text + "; blocking (--fail-closed)");
-    return message(text + "; allowing it (--fail-closed would block)", post);
+    if (settings.fail_closed && !post)
+        return deny(
+            fmt::format("spawngate: cannot judge this tool call: {}; blocking "
+                        "(--fail-closed)",
+                        error));
+    return message(fmt::format("spawngate: cannot judge this tool call: {}; allowing it "
+                               "(--fail-closed would block)",
+                               error),
+                   post);
 }
 
 }  // namespace spawngate

@@ -1,5 +1,7 @@
 #include "hook_input.hpp"
 
+#include <fmt/format.h>
+
 #include <poll.h>
 #include <time.h>
 #include <unistd.h>
@@ -75,7 +77,7 @@ class HookFields : public nlohmann::json_sax<nlohmann::json> {
         what = what.substr(0, what.find("; last read"));
         if (const auto bracket = what.find("] "); bracket != std::string_view::npos)
             what.remove_prefix(bracket + 2);  // "[json.exception.parse_error.101] "
-        error_ = "malformed JSON near byte " + std::to_string(position) + ": ";
+        error_ = fmt::format("malformed JSON near byte {}: ", position);
         for (const char c : what.substr(0, 200)) error_ += c >= 0x20 && c < 0x7f ? c : '?';
         return false;
     }
@@ -108,9 +110,10 @@ HookInputRead parse_hook_input(std::string_view json) {
     HookFields fields(input);
     const bool ok = nlohmann::json::sax_parse(json.begin(), json.end(), &fields);
     if (!ok || !fields.saw_object()) {
-        return {std::nullopt, fields.error().empty()
-                                  ? "hook input is not a JSON object"
-                                  : "hook input is not valid JSON: " + fields.error()};
+        return {std::nullopt,
+                fields.error().empty()
+                    ? "hook input is not a JSON object"
+                    : fmt::format("hook input is not valid JSON: {}", fields.error())};
     }
     return {std::move(input), {}};
 }
@@ -124,22 +127,24 @@ HookInputRead read_hook_input(int fd, std::size_t max_bytes, int timeout_ms) {
     for (;;) {
         const long long left = deadline - now_ms();
         if (left <= 0)
-            return {std::nullopt, "hook input did not end within " + std::to_string(timeout_ms) +
-                                      " ms (stdin was not closed)"};
+            return {std::nullopt,
+                    fmt::format("hook input did not end within {} ms (stdin was not closed)",
+                                timeout_ms)};
         pollfd waiting{fd, POLLIN, 0};
         const int ready = ::poll(&waiting, 1, static_cast<int>(left));
         if (ready < 0 && errno == EINTR) continue;
         if (ready < 0)
-            return {std::nullopt, std::string("cannot wait for stdin: ") + std::strerror(errno)};
+            return {std::nullopt, fmt::format("cannot wait for stdin: {}", std::strerror(errno))};
         if (ready == 0) continue;
         const ssize_t got = ::read(fd, chunk, sizeof chunk);
         if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
         if (got < 0)
-            return {std::nullopt, std::string("cannot read stdin: ") + std::strerror(errno)};
+            return {std::nullopt, fmt::format("cannot read stdin: {}", std::strerror(errno))};
         if (got == 0) break;
         if (data.size() + static_cast<std::size_t>(got) > max_bytes)
-            return {std::nullopt, "hook input is larger than " + std::to_string(max_bytes) +
-                                      " bytes; refusing to parse it"};
+            return {
+                std::nullopt,
+                fmt::format("hook input is larger than {} bytes; refusing to parse it", max_bytes)};
         data.append(chunk, static_cast<std::size_t>(got));
     }
     return parse_hook_input(data);

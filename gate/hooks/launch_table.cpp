@@ -1,5 +1,7 @@
 #include "launch_table.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 
@@ -30,7 +32,7 @@ std::optional<LaunchEntry> parse_entry(std::string_view text, std::string& error
         entry.when_true = std::string(head.substr(question + 1));
         head = head.substr(0, question);
         if (!is_name(entry.when_true)) {
-            error = "'" + std::string(text) + "': expected a tool_input field name after '?'";
+            error = fmt::format("'{}': expected a tool_input field name after '?'", text);
             return std::nullopt;
         }
     }
@@ -39,7 +41,7 @@ std::optional<LaunchEntry> parse_entry(std::string_view text, std::string& error
         head.remove_suffix(1);
     }
     if (!is_name(head)) {
-        error = "'" + std::string(text) + "': expected a tool name (letters, digits, _ - .)";
+        error = fmt::format("'{}': expected a tool name (letters, digits, _ - .)", text);
         return std::nullopt;
     }
     entry.tool = std::string(head);
@@ -53,12 +55,12 @@ std::optional<LaunchEntry> parse_entry(std::string_view text, std::string& error
                 attribute.data() + 1, attribute.data() + attribute.size(), entry.times);
             if (failed != std::errc{} || end != attribute.data() + attribute.size() ||
                 entry.times == 0 || entry.times > 1000) {
-                error = "'" + std::string(text) + "': ':x' takes a count from 1 to 1000";
+                error = fmt::format("'{}': ':x' takes a count from 1 to 1000", text);
                 return std::nullopt;
             }
         } else {
-            error = "'" + std::string(text) + "': unknown attribute ':" + std::string(attribute) +
-                    "' (expected :agent or :xN)";
+            error = fmt::format("'{}': unknown attribute ':{}' (expected :agent or :xN)", text,
+                                attribute);
             return std::nullopt;
         }
     }

@@ -1,7 +1,9 @@
 #include "status_prometheus.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
-#include <cstdio>
+#include <iterator>
 
 #include "json_writer.hpp"
 
@@ -10,24 +12,25 @@ namespace {
 
 class MetricsText {
   public:
-    void family(const char* name, const char* type, const char* help) {
-        text_ +=
-            std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+    void family(std::string_view name, std::string_view type, std::string_view help) {
+        fmt::format_to(std::back_inserter(text_), "# HELP {0} {2}\n# TYPE {0} {1}\n", name, type,
+                       help);
     }
-    void sample(const char* name, const std::string& labels, double value) {
-        char number[64];
-        std::snprintf(number, sizeof number, "%.17g", value);
-        text_ +=
-            std::string(name) + (labels.empty() ? "" : "{" + labels + "}") + " " + number + "\n";
+    // %.17g: every double round-trips, and whole numbers print without a fraction ("200").
+    void sample(std::string_view name, std::string_view labels, double value) {
+        if (labels.empty())
+            fmt::format_to(std::back_inserter(text_), "{} {:.17g}\n", name, value);
+        else
+            fmt::format_to(std::back_inserter(text_), "{}{{{}}} {:.17g}\n", name, labels, value);
     }
-    const std::string& text() const { return text_; }
+    std::string text() const { return fmt::to_string(text_); }
 
   private:
-    std::string text_;
+    fmt::memory_buffer text_;
 };
 
-std::string label(const char* name, std::string_view value) {
-    return std::string(name) + "=\"" + prometheus_label(value) + "\"";
+std::string label(std::string_view name, std::string_view value) {
+    return fmt::format("{}=\"{}\"", name, prometheus_label(value));
 }
 
 }  // namespace
@@ -104,11 +107,11 @@ std::string status_prometheus(const StatusData& data) {
         const std::string labels = label("cgroup", memory->cgroup);
         out.family("spawngate_memory_bytes", "gauge",
                    "Memory of the caller's cgroup by kind (file is page cache, never judged).");
-        out.sample("spawngate_memory_bytes", labels + "," + label("kind", "anon"),
+        out.sample("spawngate_memory_bytes", fmt::format("{},{}", labels, label("kind", "anon")),
                    static_cast<double>(memory->usage->anon_bytes));
-        out.sample("spawngate_memory_bytes", labels + "," + label("kind", "shmem"),
+        out.sample("spawngate_memory_bytes", fmt::format("{},{}", labels, label("kind", "shmem")),
                    static_cast<double>(memory->usage->shmem_bytes));
-        out.sample("spawngate_memory_bytes", labels + "," + label("kind", "file"),
+        out.sample("spawngate_memory_bytes", fmt::format("{},{}", labels, label("kind", "file")),
                    static_cast<double>(memory->usage->file_bytes));
     }
     if (data.verdict.tightest_memory) {

@@ -1,8 +1,11 @@
 #include "status_report.hpp"
 
-#include <algorithm>
-#include <cstdio>
+#include <fmt/format.h>
 
+#include <algorithm>
+#include <iterator>
+
+#include "column_text.hpp"
 #include "file_read.hpp"
 #include "json_writer.hpp"
 #include "measurement.hpp"
@@ -17,29 +20,96 @@
 namespace spawngate {
 namespace {
 
-std::string reaper_line(const Measurement& m) {
+using Out = std::back_insert_iterator<fmt::memory_buffer>;
+
+// A cgroup column widens to the longest path shown, from the width it always had (so a short
+// path prints as it did) up to a cap: a container's scope (/system.slice/docker-<64 hex>.scope)
+// still fits, and a longer path is cut with the marker instead of pushing the numbers right.
+constexpr std::size_t kCgroupMinWidth = 40;
+constexpr std::size_t kCgroupMaxWidth = 80;
+// Process names: the kernel keeps 15 bytes of comm, but kernel threads show more in
+// /proc/PID/stat ("kworker/0:0-cgroup_pidlist_destroy", workqueue names since Linux 4.19).
+constexpr std::size_t kProcessMinWidth = 16;
+constexpr std::size_t kProcessMaxWidth = 40;
+
+// Each raw name made printable and cut at `max_width`, and the column width that holds them
+// all (at least `min_width`).
+struct Column {
+    std::vector<std::string> cells;
+    std::size_t width = 0;
+};
+
+template <typename Range, typename Name>
+Column column_of(const Range& rows, Name name, std::size_t min_width, std::size_t max_width) {
+    Column column{{}, min_width};
+    for (const auto& row : rows) {
+        column.cells.push_back(column_text(name(row), max_width));
+        column.width = std::max(column.width, column_width(column.cells.back()));
+    }
+    return column;
+}
+
+// fmt pads by display width, so a cell cut with the marker (three bytes, one column) lines up.
+void reaper_line(Out out, const Measurement& m) {
     const auto& hb = m.reaper.heartbeat;
     switch (m.reaper.state) {
         case HeartbeatState::Fresh:
         case HeartbeatState::Late:
-            return "reaper: last cycle " +
-                   (m.reaper.ahead_s > 0 ? std::to_string(m.reaper.ahead_s) + " s in the future"
-                                         : std::to_string(m.reaper.age_s) + " s ago") +
-                   " (runs every " + std::to_string(hb->interval_s) + " s; pid " +
-                   std::to_string(hb->pid) + ", reaped " + std::to_string(hb->reaped) +
-                   ", failed " + std::to_string(hb->failed) + ")" +
-                   (m.reaper.state == HeartbeatState::Late ? " -- LATE: it looks stopped\n" : "\n");
+            if (m.reaper.ahead_s > 0)
+                fmt::format_to(out, "reaper: last cycle {} s in the future", m.reaper.ahead_s);
+            else
+                fmt::format_to(out, "reaper: last cycle {} s ago", m.reaper.age_s);
+            fmt::format_to(
+                out, " (runs every {} s; pid {}, reaped {}, failed {}){}\n", hb->interval_s,
+                hb->pid, hb->reaped, hb->failed,
+                m.reaper.state == HeartbeatState::Late ? " -- LATE: it looks stopped" : "");
+            return;
         case HeartbeatState::Missing:
-            return m.reaper_configured ? "reaper: configured but no heartbeat since boot\n"
-                                       : "reaper: no heartbeat (not running here)\n";
+            fmt::format_to(out, "{}\n",
+                           m.reaper_configured ? "reaper: configured but no heartbeat since boot"
+                                               : "reaper: no heartbeat (not running here)");
+            return;
         case HeartbeatState::Malformed:
-            return "reaper: the heartbeat file is not a heartbeat\n";
+            fmt::format_to(out, "reaper: the heartbeat file is not a heartbeat\n");
+            return;
     }
-    return {};
 }
 
 std::string optional_number(const std::optional<std::uint64_t>& value, const char* none = "-") {
-    return value ? std::to_string(*value) : none;
+    return value ? fmt::to_string(*value) : none;
+}
+
+void pids_table(Out out, const StatusData& data) {
+    const Measurement& m = data.measurement;
+    fmt::format_to(out, "pids controller: cgroup {} at {}\n",
+                   m.pids_location->unified ? "v2" : "v1",
+                   column_text(m.pids_location->mount_point, 0));
+    const Column names = column_of(
+        m.pids_levels, [](const PidsLevel& level) -> const std::string& { return level.cgroup; },
+        kCgroupMinWidth, kCgroupMaxWidth);
+    fmt::format_to(out, "  {:<{}} {:>7} {:>9} {:>9} {:>7} {:>11}\n", "level (caller first)",
+                   names.width, "current", "max", "percent", "peak", "max-events");
+    for (std::size_t i = 0; i < m.pids_levels.size(); ++i) {
+        const auto& level = m.pids_levels[i];
+        const std::string percent = level.max && level.current
+                                        ? format_percent(static_cast<double>(*level.current) /
+                                                         static_cast<double>(*level.max))
+                                        : "-";
+        fmt::format_to(
+            out, "  {:<{}} {:>7} {:>9} {:>9} {:>7} {:>11}\n", names.cells[i], names.width,
+            optional_number(level.current), optional_number(level.max, "max"), percent,
+            optional_number(data.histories[i].peak), optional_number(data.histories[i].max_events));
+    }
+}
+
+void busiest_table(Out out, const std::vector<ProcStat>& top) {
+    const Column names = column_of(
+        top, [](const ProcStat& stat) -> const std::string& { return stat.comm; }, kProcessMinWidth,
+        kProcessMaxWidth);
+    fmt::format_to(out, "busiest processes by threads:\n");
+    for (std::size_t i = 0; i < top.size(); ++i)
+        fmt::format_to(out, "  {:>7}  {:<{}} {:>5} threads\n", top[i].pid, names.cells[i],
+                       names.width, top[i].threads);
 }
 
 }  // namespace
@@ -60,7 +130,7 @@ StatusOutput status_report(const Root& root, const GateSettings& settings) {
         const StateDir dir = open_state_dir(target.directory, false);
         Problem failed = dir.fd ? write_file_atomically(dir, target.name, metrics) : dir.problem;
         if (!failed.what.empty())
-            return {{}, 1, "spawngate: cannot write metrics: " + failed.text() + "\n"};
+            return {{}, 1, fmt::format("spawngate: cannot write metrics: {}\n", failed.text())};
         return {{}, exit_code, {}};
     }
     if (settings.json) {
@@ -134,71 +204,47 @@ StatusOutput status_report(const Root& root, const GateSettings& settings) {
         return {json.text() + "\n", exit_code, {}};
     }
 
-    std::string out = "spawngate status\n\n";
-    if (m.pids_location) {
-        out += "pids controller: cgroup " + std::string(m.pids_location->unified ? "v2" : "v1") +
-               " at " + m.pids_location->mount_point + "\n";
-        out +=
-            "  level (caller first)                     current       max   percent    peak  "
-            "max-events\n";
-        for (std::size_t i = 0; i < m.pids_levels.size(); ++i) {
-            const auto& level = m.pids_levels[i];
-            char row[512];
-            const std::string percent = level.max && level.current
-                                            ? format_percent(static_cast<double>(*level.current) /
-                                                             static_cast<double>(*level.max))
-                                            : "-";
-            std::snprintf(row, sizeof row, "  %-40s %7s %9s %9s %7s %11s\n", level.cgroup.c_str(),
-                          optional_number(level.current).c_str(),
-                          level.max ? std::to_string(*level.max).c_str() : "max", percent.c_str(),
-                          optional_number(histories[i].peak).c_str(),
-                          optional_number(histories[i].max_events).c_str());
-            out += row;
-        }
-    } else {
-        out += "pids controller: not available (" + m.pids_unavailable + ")\n";
-    }
+    fmt::memory_buffer buffer;
+    const Out out = std::back_inserter(buffer);
+    fmt::format_to(out, "spawngate status\n\n");
+    if (m.pids_location)
+        pids_table(out, data);
+    else
+        fmt::format_to(out, "pids controller: not available ({})\n", m.pids_unavailable);
     if (!m.host_limits.empty()) {
-        out += "host limits (no cgroup level has a pids limit):\n";
-        for (const auto& host : m.host_limits) {
-            out +=
-                "  " + host.name + ": " + std::to_string(host.current) + " of " +
-                std::to_string(host.max) + " tasks (" +
-                format_percent(static_cast<double>(host.current) / static_cast<double>(host.max)) +
-                ")\n";
-        }
+        fmt::format_to(out, "host limits (no cgroup level has a pids limit):\n");
+        for (const auto& host : m.host_limits)
+            fmt::format_to(
+                out, "  {}: {} of {} tasks ({})\n", host.name, host.current, host.max,
+                format_percent(static_cast<double>(host.current) / static_cast<double>(host.max)));
     }
-    out += "\ncaller's cgroup: " + optional_number(m.tasks.processes, "?") + " processes, " +
-           optional_number(m.tasks.threads, "?") + " threads (warns above " +
-           std::to_string(settings.thresholds.thread_warn) + ")\n";
-    if (!top.empty()) {
-        out += "busiest processes by threads:\n";
-        for (const auto& stat : top) {
-            char row[128];
-            std::snprintf(row, sizeof row, "  %7d  %-16s %5llu threads\n", stat.pid,
-                          stat.comm.c_str(), static_cast<unsigned long long>(stat.threads));
-            out += row;
-        }
-    }
+    fmt::format_to(out, "\ncaller's cgroup: {} processes, {} threads (warns above {})\n",
+                   optional_number(m.tasks.processes, "?"), optional_number(m.tasks.threads, "?"),
+                   settings.thresholds.thread_warn);
+    if (!top.empty()) busiest_table(out, top);
     if (own_memory && own_memory->usage) {
-        out += "\nmemory (cgroup " + own_memory->cgroup + "): anon " +
-               format_bytes(own_memory->usage->anon_bytes) + ", shmem " +
-               format_bytes(own_memory->usage->shmem_bytes) + ", file " +
-               format_bytes(own_memory->usage->file_bytes) + " (page cache, not judged)";
-        out += verdict.tightest_memory
-                   ? ", limit " + format_bytes(verdict.tightest_memory->max) + "\n"
-                   : ", no limit\n";
+        fmt::format_to(
+            out, "\nmemory (cgroup {}): anon {}, shmem {}, file {} (page cache, not judged)",
+            column_text(own_memory->cgroup, 0), format_bytes(own_memory->usage->anon_bytes),
+            format_bytes(own_memory->usage->shmem_bytes),
+            format_bytes(own_memory->usage->file_bytes));
+        if (verdict.tightest_memory)
+            fmt::format_to(out, ", limit {}\n", format_bytes(verdict.tightest_memory->max));
+        else
+            fmt::format_to(out, ", no limit\n");
     }
-    out += "\n" + reaper_line(m);
-    out += "\nverdict for a launch of " + std::to_string(settings.cost) +
-           " task(s): " + level_name(verdict.level) + "\n";
+    fmt::format_to(out, "\n");
+    reaper_line(out, m);
+    fmt::format_to(out, "\nverdict for a launch of {} task(s): {}\n", settings.cost,
+                   level_name(verdict.level));
     if (verdict.tightest_pids)
-        out += "  deciding pids limit: " + describe_limit(*verdict.tightest_pids) + "\n";
+        fmt::format_to(out, "  deciding pids limit: {}\n", describe_limit(*verdict.tightest_pids));
     if (verdict.tightest_memory)
-        out += "  nearest memory limit: " + describe_limit(*verdict.tightest_memory) + "\n";
+        fmt::format_to(out, "  nearest memory limit: {}\n",
+                       describe_limit(*verdict.tightest_memory));
     for (const auto& problem : verdict.problems)
-        out += "  could not read: " + problem.text() + "\n";
-    return {out, exit_code, {}};
+        fmt::format_to(out, "  could not read: {}\n", problem.text());
+    return {fmt::to_string(buffer), exit_code, {}};
 }
 
 }  // namespace spawngate

@@ -1,6 +1,8 @@
 #include "verdict_report.hpp"
 
-#include <cstdio>
+#include <fmt/format.h>
+
+#include <iterator>
 
 #include "context_window.hpp"
 #include "hot_path.hpp"
@@ -46,9 +48,9 @@ const JudgedLimit* deciding_limit(const Verdict& verdict) {
 std::string where_read(const JudgedLimit& limit) {
     switch (limit.kind) {
         case JudgedLimit::Kind::CgroupPids:
-            return "pids.max in " + limit.directory;
+            return fmt::format("pids.max in {}", limit.directory);
         case JudgedLimit::Kind::CgroupMemory:
-            return "memory limit in " + limit.directory;
+            return fmt::format("memory limit in {}", limit.directory);
         case JudgedLimit::Kind::Budget:
             return "--budget / SPAWNGATE_BUDGET / budget";
         case JudgedLimit::Kind::Host:
@@ -56,9 +58,10 @@ std::string where_read(const JudgedLimit& limit) {
         case JudgedLimit::Kind::Context:
             return limit.directory.empty()
                        ? "latest usage in the session transcript"
-                       : "latest usage in the session transcript, model " + limit.directory;
+                       : fmt::format("latest usage in the session transcript, model {}",
+                                     limit.directory);
         case JudgedLimit::Kind::Workers:
-            return "processes matching /" + limit.name + "/";
+            return fmt::format("processes matching /{}/", limit.name);
     }
     return {};
 }
@@ -66,13 +69,13 @@ std::string where_read(const JudgedLimit& limit) {
 std::string limit_title(const JudgedLimit& limit) {
     switch (limit.kind) {
         case JudgedLimit::Kind::CgroupPids:
-            return "pids limit of cgroup " + limit.name;
+            return fmt::format("pids limit of cgroup {}", limit.name);
         case JudgedLimit::Kind::CgroupMemory:
-            return "memory limit of cgroup " + limit.name;
+            return fmt::format("memory limit of cgroup {}", limit.name);
         case JudgedLimit::Kind::Budget:
             return "explicit task budget";
         case JudgedLimit::Kind::Host:
-            return "host limit " + limit.name;
+            return fmt::format("host limit {}", limit.name);
         case JudgedLimit::Kind::Context:
             return "context window of this agent session";
         case JudgedLimit::Kind::Workers:
@@ -81,26 +84,45 @@ std::string limit_title(const JudgedLimit& limit) {
     return {};
 }
 
-std::string numbers(const JudgedLimit& limit) {
-    if (is_memory(limit))
-        return format_bytes(limit.current) + " anon+shmem of " + format_bytes(limit.max);
-    if (limit.kind == JudgedLimit::Kind::Context)
-        return std::to_string(limit.current) + " of " + std::to_string(limit.max) + " tokens";
-    if (limit.kind == JudgedLimit::Kind::Workers)
-        return std::to_string(limit.current) + " running + 1 of " + std::to_string(limit.max) +
-               " workers";
-    std::string text = std::to_string(limit.current);
-    if (limit.reserved) text += " + " + std::to_string(limit.reserved) + " reserved";
-    if (limit.added) text += " + " + std::to_string(limit.added);
-    return text + " of " + std::to_string(limit.max) + " tasks";
+using Out = std::back_insert_iterator<std::string>;
+
+void numbers_to(Out out, const JudgedLimit& limit) {
+    if (is_memory(limit)) {
+        fmt::format_to(out, "{} anon+shmem of {}", format_bytes(limit.current),
+                       format_bytes(limit.max));
+        return;
+    }
+    if (limit.kind == JudgedLimit::Kind::Context) {
+        fmt::format_to(out, "{} of {} tokens", limit.current, limit.max);
+        return;
+    }
+    if (limit.kind == JudgedLimit::Kind::Workers) {
+        fmt::format_to(out, "{} running + 1 of {} workers", limit.current, limit.max);
+        return;
+    }
+    fmt::format_to(out, "{}", limit.current);
+    if (limit.reserved) fmt::format_to(out, " + {} reserved", limit.reserved);
+    if (limit.added) fmt::format_to(out, " + {}", limit.added);
+    fmt::format_to(out, " of {} tasks", limit.max);
+}
+
+// "pids limit of cgroup /agents (pids.max in ...): 170 + 5 of 200 tasks, 87.5%"
+void describe_limit_to(Out out, const JudgedLimit& limit) {
+    fmt::format_to(out, "{} ({}): ", limit_title(limit), where_read(limit));
+    numbers_to(out, limit);
+    fmt::format_to(out, ", {:.1f}%", limit.ratio() * 100.0);
+}
+
+double block_ratio_of(const JudgedLimit& limit, const GateSettings& settings) {
+    if (is_memory(limit)) return settings.thresholds.memory_block_ratio;
+    if (limit.kind == JudgedLimit::Kind::Context) return settings.thresholds.context_block_ratio;
+    return settings.thresholds.block_ratio;
 }
 
 }  // namespace
 
 std::string format_percent(double ratio) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.1f%%", ratio * 100.0);
-    return text;
+    return fmt::format("{:.1f}%", ratio * 100.0);
 }
 
 std::string format_bytes(std::uint64_t bytes) {
@@ -111,103 +133,108 @@ std::string format_bytes(std::uint64_t bytes) {
         value /= 1024.0;
         ++unit;
     }
-    char text[32];
-    std::snprintf(text, sizeof text, unit == 0 ? "%.0f %s" : "%.1f %s", value, kUnits[unit]);
-    return text;
+    return unit == 0 ? fmt::format("{:.0f} {}", value, kUnits[unit])
+                     : fmt::format("{:.1f} {}", value, kUnits[unit]);
 }
 
 std::string describe_limit(const JudgedLimit& limit) {
-    return limit_title(limit) + " (" + where_read(limit) + "): " + numbers(limit) + ", " +
-           format_percent(limit.ratio());
+    std::string text;
+    describe_limit_to(std::back_inserter(text), limit);
+    return text;
 }
 
 SPAWNGATE_HOT_PATH std::string warning_line(const Verdict& verdict, const GateSettings& settings) {
     if (verdict.level != Level::Warn) return {};
     std::string text;
+    const Out out = std::back_inserter(text);
     const JudgedLimit* limit = deciding_limit(verdict);
-    if (limit && limit->level == Level::Warn && limit->name == kAssumedWindowName) {
-        text += "spawngate: warning: " + describe_limit(*limit) +
-                " of an assumed window: the transcript names no model whose window is known, so "
-                "this only warns; set --context-window (context_window_tokens) to block subagent "
-                "launches at " +
-                format_percent(settings.thresholds.context_block_ratio) + "\n";
-    } else if (limit && limit->level == Level::Warn) {
-        const double block = is_memory(*limit) ? settings.thresholds.memory_block_ratio
-                                               : settings.thresholds.block_ratio;
-        text += "spawngate: warning: " + describe_limit(*limit) + "; launches block at " +
-                format_percent(block) + "\n";
+    if (limit && limit->level == Level::Warn) {
+        fmt::format_to(out, "spawngate: warning: ");
+        describe_limit_to(out, *limit);
+        if (limit->name == kAssumedWindowName)
+            fmt::format_to(out,
+                           " of an assumed window: the transcript names no model whose window is "
+                           "known, so this only warns; set --context-window "
+                           "(context_window_tokens) to block subagent launches at {:.1f}%\n",
+                           settings.thresholds.context_block_ratio * 100.0);
+        else
+            fmt::format_to(out, "; launches block at {:.1f}%\n",
+                           (is_memory(*limit) ? settings.thresholds.memory_block_ratio
+                                              : settings.thresholds.block_ratio) *
+                               100.0);
     }
-    if (verdict.threads_over_warn) {
-        text += "spawngate: warning: " + std::to_string(verdict.threads.value_or(0)) +
-                " threads in this cgroup (warns above " +
-                std::to_string(settings.thresholds.thread_warn) +
-                "; every thread counts against pids limits)\n";
-    }
-    if (!verdict.reaper_stale.empty()) text += "spawngate: warning: " + verdict.reaper_stale + "\n";
+    if (verdict.threads_over_warn)
+        fmt::format_to(out,
+                       "spawngate: warning: {} threads in this cgroup (warns above {}; every "
+                       "thread counts against pids limits)\n",
+                       verdict.threads.value_or(0), settings.thresholds.thread_warn);
+    if (!verdict.reaper_stale.empty())
+        fmt::format_to(out, "spawngate: warning: {}\n", verdict.reaper_stale);
     return text;
 }
 
 std::string block_guidance(const Verdict& verdict, const GateSettings& settings) {
     std::string text;
+    const Out out = std::back_inserter(text);
     const JudgedLimit* limit = deciding_limit(verdict);
     if (!limit || limit->level != Level::Block) {
         // Blocked by --fail-closed: nothing decided on numbers.
-        text =
-            "spawngate: blocked: the task budget could not be fully measured and --fail-closed "
-            "is set.\n";
+        fmt::format_to(out,
+                       "spawngate: blocked: the task budget could not be fully measured and "
+                       "--fail-closed is set.\n");
         for (const auto& problem : verdict.problems)
-            text += "  could not read: " + problem.text() + "\n";
-        text +=
-            "  what to do: fix the unreadable files above, or drop --fail-closed to allow "
-            "launches when the budget is unknown.\n";
+            fmt::format_to(out, "  could not read: {}\n", problem.text());
+        fmt::format_to(out,
+                       "  what to do: fix the unreadable files above, or drop --fail-closed to "
+                       "allow launches when the budget is unknown.\n");
         return text;
     }
     if (limit->kind == JudgedLimit::Kind::Workers) {
-        return "spawngate: blocked: worker cap: " + std::to_string(limit->current) +
-               " workers (processes matching /" + limit->name +
-               "/) already run in this cgroup, "
-               "and at most " +
-               std::to_string(limit->max) +
-               " may run at once.\n"
-               "  what to do: wait for a running worker to finish, or queue this launch; the cap "
-               "(max_workers) keeps a burst of agents from exhausting the container.\n";
+        fmt::format_to(out,
+                       "spawngate: blocked: worker cap: {} workers (processes matching /{}/) "
+                       "already run in this cgroup, and at most {} may run at once.\n"
+                       "  what to do: wait for a running worker to finish, or queue this launch; "
+                       "the cap (max_workers) keeps a burst of agents from exhausting the "
+                       "container.\n",
+                       limit->current, limit->name, limit->max);
+        return text;
     }
-    const double block = is_memory(*limit) ? settings.thresholds.memory_block_ratio
-                         : limit->kind == JudgedLimit::Kind::Context
-                             ? settings.thresholds.context_block_ratio
-                             : settings.thresholds.block_ratio;
-    text = "spawngate: blocked: " + describe_limit(*limit) + " is at or above the block level " +
-           format_percent(block) + ".\n";
-    if (limit->reserved) {
-        text += "  " + std::to_string(limit->reserved) +
-                " of those tasks are reserved by launches admitted moments ago (--reserve) that "
-                "have not appeared yet; reservations expire after at most " +
-                std::to_string(settings.reservation_ttl_s) + " s\n";
-    }
+    fmt::format_to(out, "spawngate: blocked: ");
+    describe_limit_to(out, *limit);
+    fmt::format_to(out, " is at or above the block level {:.1f}%.\n",
+                   block_ratio_of(*limit, settings) * 100.0);
+    if (limit->reserved)
+        fmt::format_to(out,
+                       "  {} of those tasks are reserved by launches admitted moments ago "
+                       "(--reserve) that have not appeared yet; reservations expire after at "
+                       "most {} s\n",
+                       limit->reserved, settings.reservation_ttl_s);
     if (limit->kind == JudgedLimit::Kind::Context) {
-        text +=
-            "  what to do: finish or compact this session (/compact) before launching more "
-            "subagents; each subagent's report lands in an already crowded context.\n";
+        fmt::format_to(out,
+                       "  what to do: finish or compact this session (/compact) before launching "
+                       "more subagents; each subagent's report lands in an already crowded "
+                       "context.\n");
         return text;
     }
     if (is_memory(*limit)) {
-        text +=
-            "  what to do: wait for running work to finish; end leaking workers "
-            "(`spawnreaper --once` applies the configured rules); or raise the memory limit.\n";
+        fmt::format_to(out,
+                       "  what to do: wait for running work to finish; end leaking workers "
+                       "(`spawnreaper --once` applies the configured rules); or raise the memory "
+                       "limit.\n");
         return text;
     }
-    if (verdict.threads) {
-        text += "  threads in this cgroup: " + std::to_string(*verdict.threads) +
-                " (each counts as a task)\n";
-    }
-    text +=
-        "  what to do: wait for running work to finish; run `spawnreaper --once` to end "
-        "stale deploy processes and orphaned interpreters; or raise the limit";
+    if (verdict.threads)
+        fmt::format_to(out, "  threads in this cgroup: {} (each counts as a task)\n",
+                       *verdict.threads);
+    fmt::format_to(out,
+                   "  what to do: wait for running work to finish; run `spawnreaper --once` to "
+                   "end stale deploy processes and orphaned interpreters; or raise the limit");
     if (limit->kind == JudgedLimit::Kind::CgroupPids)
-        text += " (write a larger number to " + limit->directory +
-                "/pids.max, or raise the "
-                "container's pids limit)";
-    text += ".\n";
+        fmt::format_to(out,
+                       " (write a larger number to {}/pids.max, or raise the container's pids "
+                       "limit)",
+                       limit->directory);
+    fmt::format_to(out, ".\n");
     return text;
 }
 
@@ -217,52 +244,52 @@ std::string state_line(const Verdict& verdict, const GateSettings& settings) {
         return "spawngate: the task budget could not be fully measured; with --fail-closed, new "
                "launches will be blocked.\n";
     if (limit->kind == JudgedLimit::Kind::Workers)
-        return "spawngate: " + std::to_string(limit->current) +
-               " workers already run in this cgroup (the cap is " + std::to_string(limit->max) +
-               "); new worker launches will be blocked until one finishes.\n";
-    const double block = is_memory(*limit) ? settings.thresholds.memory_block_ratio
-                         : limit->kind == JudgedLimit::Kind::Context
-                             ? settings.thresholds.context_block_ratio
-                             : settings.thresholds.block_ratio;
-    std::string text = "spawngate: " + describe_limit(*limit) + " (the block level is " +
-                       format_percent(block) +
-                       "); new launches (subagents, background processes) will be blocked until "
-                       "it drops below that.";
+        return fmt::format(
+            "spawngate: {} workers already run in this cgroup (the cap is {}); new worker "
+            "launches will be blocked until one finishes.\n",
+            limit->current, limit->max);
+    std::string text;
+    const Out out = std::back_inserter(text);
+    fmt::format_to(out, "spawngate: ");
+    describe_limit_to(out, *limit);
+    fmt::format_to(out,
+                   " (the block level is {:.1f}%); new launches (subagents, background processes) "
+                   "will be blocked until it drops below that.",
+                   block_ratio_of(*limit, settings) * 100.0);
     if (limit->kind != JudgedLimit::Kind::Context)
-        text +=
-            " Commands like this one still run: `spawnreaper --once` ends stale deploy "
-            "processes and orphaned interpreters.";
-    return text + "\n";
+        fmt::format_to(out,
+                       " Commands like this one still run: `spawnreaper --once` ends stale "
+                       "deploy processes and orphaned interpreters.");
+    fmt::format_to(out, "\n");
+    return text;
 }
 
 SPAWNGATE_HOT_PATH std::string measurement_note(const Verdict& verdict,
                                                 const Measurement& measurement,
                                                 const GateSettings& settings) {
-    const char* consequence =
-        settings.fail_closed ? "blocking (--fail-closed)" : "allowing (--fail-closed would block)";
+    if (!verdict.unmeasured && !verdict.incomplete) return {};
+    std::vector<std::string> problems;
+    problems.reserve(verdict.problems.size());
+    for (const auto& problem : verdict.problems) problems.push_back(problem.text());
     if (verdict.unmeasured) {
         std::string why = measurement.pids_unavailable;
-        for (const auto& problem : verdict.problems)
-            why += (why.empty() ? "" : "; ") + problem.text();
+        if (!problems.empty())
+            why = fmt::format("{}{}{}", why, why.empty() ? "" : "; ", fmt::join(problems, "; "));
         if (why.empty()) why = "no pids limit could be read";
-        return "spawngate: could not measure the task budget: " + why + "; " + consequence + "\n";
+        return fmt::format("spawngate: could not measure the task budget: {}; {}\n", why,
+                           settings.fail_closed ? "blocking (--fail-closed)"
+                                                : "allowing (--fail-closed would block)");
     }
-    if (verdict.incomplete) {
-        std::string text = "spawngate: some limits could not be read: ";
-        bool first = true;
-        for (const auto& problem : verdict.problems) {
-            text += (first ? "" : "; ") + problem.text();
-            first = false;
-        }
-        return text + (settings.fail_closed ? "; blocking (--fail-closed)\n"
-                                            : "; the verdict uses the levels that were read\n");
-    }
-    return {};
+    return fmt::format("spawngate: some limits could not be read: {}; {}\n",
+                       fmt::join(problems, "; "),
+                       settings.fail_closed ? "blocking (--fail-closed)"
+                                            : "the verdict uses the levels that were read");
 }
 
 SPAWNGATE_HOT_PATH std::string notes_text(const std::vector<Problem>& notes) {
     std::string text;
-    for (const auto& note : notes) text += "spawngate: note: " + note.text() + "\n";
+    for (const auto& note : notes)
+        fmt::format_to(std::back_inserter(text), "spawngate: note: {}\n", note.text());
     return text;
 }
 

@@ -381,6 +381,111 @@ TEST_F(Gate, StatusJsonParsesEvenWithBinaryProcessNames) {
     EXPECT_EQ(json["threads"], 20);
 }
 
+// The status report's rows for a v2 caller in `cgroup` whose subtree holds one process per name
+// (pid 4000, 4001, ... with 7, 8, ... threads); returns stdout.
+class StatusTable : public Gate {
+  protected:
+    std::string status_with(std::string_view cgroup, const std::vector<std::string>& names) const {
+        testkit::lay_out_v2(tree, cgroup);
+        const std::string directory = "/sys/fs/cgroup" + std::string(cgroup);
+        testkit::write_pids(tree, directory, "200", "20");
+        std::string procs;
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            const std::string pid = std::to_string(4000 + i);
+            procs += pid + "\n";
+            tree.write("/proc/" + pid + "/stat",
+                       pid + " (" + names[i] +
+                           ") S 1 4242 4242 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 " +
+                           std::to_string(7 + i) + " 0 12345 1 1 1\n");
+        }
+        tree.write(directory + "/cgroup.procs", procs);
+        const ProcessResult result = run({"status"});
+        EXPECT_EQ(result.exit_code, 0) << result.stderr_text;
+        return result.stdout_text;
+    }
+
+    // The lines after `heading` up to the first one that does not start with two spaces.
+    static std::vector<std::string> table_after(const std::string& text, std::string_view heading) {
+        std::vector<std::string> rows;
+        std::size_t at = text.find(heading);
+        if (at == std::string::npos) return rows;
+        at = text.find('\n', at) + 1;
+        while (at < text.size() && text.compare(at, 2, "  ") == 0) {
+            const std::size_t end = text.find('\n', at);
+            rows.push_back(text.substr(at, end - at));
+            at = end + 1;
+        }
+        return rows;
+    }
+
+    // Display columns of a report line: printable ASCII, and "…" as one.
+    static std::size_t columns(std::string_view line) {
+        std::size_t width = 0;
+        for (std::size_t i = 0; i < line.size(); ++i) {
+            if (line.compare(i, 3, "\u2026") == 0) i += 2;
+            ++width;
+        }
+        return width;
+    }
+
+    // Every row ends in the same column, and the number column ("N threads") starts in the same
+    // column in each: the names did not push anything right.
+    static void expect_aligned(const std::vector<std::string>& rows) {
+        ASSERT_FALSE(rows.empty());
+        for (const auto& row : rows) {
+            EXPECT_EQ(columns(row), columns(rows.front())) << "\n" << row << "\n" << rows.front();
+            std::string shown = row;
+            for (std::size_t at; (at = shown.find("\u2026")) != std::string::npos;)
+                shown.replace(at, 3, ".");
+            for (const char c : shown) EXPECT_TRUE(c >= 0x20 && c < 0x7f) << row;
+        }
+    }
+};
+
+TEST_F(StatusTable, ProcessRowsStayAlignedWithA200CharacterName) {
+    const std::string text = status_with("/agents", {"sh", std::string(200, 'k'), "node"});
+    const auto rows = table_after(text, "busiest processes by threads:");
+    ASSERT_EQ(rows.size(), 3u) << text;
+    expect_aligned(rows);
+    EXPECT_LT(columns(rows.front()), 80u) << rows.front();
+    EXPECT_TRUE(contains(text, "kkk\u2026")) << "a cut name ends with the marker\n" << text;
+}
+
+TEST_F(StatusTable, ProcessRowsStayAlignedWithNewlinesAndBytesThatAreNotUtf8) {
+    const std::string text = status_with(
+        "/agents",
+        {"a\nb", "\xff\xfe\x01x", "kworker/0:0-cgroup_pidlist_destroy", "kworker/R-sync_wq"});
+    const auto rows = table_after(text, "busiest processes by threads:");
+    ASSERT_EQ(rows.size(), 4u) << text;
+    expect_aligned(rows);
+    EXPECT_TRUE(contains(text, "a?b")) << text;
+    EXPECT_TRUE(contains(text, "kworker/0:0-cgroup_pidlist_destroy ")) << "fits uncut\n" << text;
+}
+
+TEST_F(StatusTable, ShortNamesKeepTheUsualColumns) {
+    const std::string text = status_with("/agents", {"sh", "node"});
+    const auto rows = table_after(text, "busiest processes by threads:");
+    ASSERT_EQ(rows.size(), 2u) << text;
+    expect_aligned(rows);
+    EXPECT_EQ(rows.front(), "     4001  node                 8 threads") << text;
+    const auto levels = table_after(text, "pids controller:");
+    ASSERT_EQ(levels.size(), 3u) << text;  // header, /agents, /
+    EXPECT_EQ(levels[0],
+              "  level (caller first)                     current       max   percent    peak  "
+              "max-events");
+    expect_aligned(levels);
+}
+
+TEST_F(StatusTable, LevelRowsAndHeaderStayAlignedWithLongAndHostileCgroupNames) {
+    const std::string long_name = "/" + std::string(200, 'c');
+    const std::string text = status_with(long_name + "/x\xffy", {"sh"});
+    const auto levels = table_after(text, "pids controller:");
+    ASSERT_EQ(levels.size(), 4u) << text;  // header, /ccc.../x?y, /ccc..., /
+    expect_aligned(levels);
+    EXPECT_LT(columns(levels.front()), 140u) << levels.front();
+    EXPECT_TRUE(contains(text, "\u2026")) << text;
+}
+
 TEST_F(Gate, StatusExitsTwoWhenTheVerdictIsBlock) {
     agents_at(190);
     EXPECT_EQ(run({"status"}).exit_code, 2);

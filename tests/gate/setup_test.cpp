@@ -179,6 +179,19 @@ TEST_F(SetupCommand, ProjectSettingsGoBelowTheProject) {
     EXPECT_FALSE(std::filesystem::exists(home.path_of("/.claude/settings.json")));
 }
 
+TEST_F(SetupCommand, HelpPrintsTheUsageOnStdoutAndExitsZero) {
+    for (const std::vector<std::string>& arguments : std::vector<std::vector<std::string>>{
+             {"--help"}, {"-h"}, {"claude", "--help"}, {"claude", "--project", "/x", "-h"}}) {
+        const ProcessResult result = setup(arguments);
+        EXPECT_EQ(result.exit_code, 0) << result.stderr_text;
+        EXPECT_TRUE(result.stdout_text.starts_with("usage: spawngate setup")) << result.stdout_text;
+        for (const std::string_view flag : {"--project", "--dry-run", "--gate", "--help"})
+            EXPECT_TRUE(contains(result.stdout_text, flag)) << flag;
+        EXPECT_EQ(result.stderr_text, "");
+    }
+    EXPECT_FALSE(std::filesystem::exists(home.path_of("/.claude/settings.json")));
+}
+
 TEST_F(SetupCommand, BadArgumentsAreUsageErrors) {
     for (const std::vector<std::string>& arguments :
          std::vector<std::vector<std::string>>{{},
