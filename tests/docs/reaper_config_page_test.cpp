@@ -71,7 +71,9 @@ TEST(ReaperConfigManPage, EveryDocumentedKeyIsKnownToTheParser) {
     ASSERT_FALSE(rule.empty());
     const std::string a_rule = "[[rule]]\nname = \"docs\"\nprocess_name = \"^docs$\"\n";
     for (const std::string& key : reaper) {
-        const ConfigLoad load = parse_reaper_config("[reaper]\n" + key + " = 0\n" + a_rule, "t");
+        std::string text = "[reaper]\n" + key;
+        text.append(" = 0\n").append(a_rule);
+        const ConfigLoad load = parse_reaper_config(text, "t");
         if (load.error) {
             EXPECT_EQ(load.error->message.find("unknown key"), std::string::npos)
                 << "[reaper] " << key << ": " << load.error->text();
