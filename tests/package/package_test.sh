@@ -13,7 +13,7 @@ skip() { echo "SKIP: $*"; exit 77; }
 failures=0
 pass() { echo "ok: $*"; }
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-indented() { sed "s/^/  $1: /"; } # indented LABEL: stdin, each line shown under LABEL
+indented() { sed "/^$/d; s/^/  $1: /"; } # indented LABEL: stdin, each line shown under LABEL
 check() { # check DESCRIPTION COMMAND...: passes when the command succeeds
     local description="$1"
     shift
