@@ -50,12 +50,12 @@ TEST(Tmpfiles, SystemdTmpfilesCreatesThemWithTheirModes) {
     if (::access("/usr/bin/systemd-tmpfiles", X_OK) != 0)
         GTEST_SKIP() << "systemd-tmpfiles is not installed (Debian package systemd)";
     const testkit::FixtureTree root;
-    const testkit::ProcessResult run =
-        testkit::run_process("/usr/bin/systemd-tmpfiles",
-                             {.arguments = {"--create", "--root=" + root.path(),
-                                            testkit::source_file("hooks/spawngate.tmpfiles")}});
+    testkit::ProcessRun create;
+    create.arguments = {"--create", "--root=" + root.path(),
+                        testkit::source_file("hooks/spawngate.tmpfiles")};
+    const testkit::ProcessResult run = testkit::run_process("/usr/bin/systemd-tmpfiles", create);
     ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
-    for (const std::string& directory : {"/run/spawngate", "/var/log/spawngate"}) {
+    for (const char* directory : {"/run/spawngate", "/var/log/spawngate"}) {
         struct stat info {};
         ASSERT_EQ(::stat(root.path_of(directory).c_str(), &info), 0) << directory;
         EXPECT_TRUE(S_ISDIR(info.st_mode)) << directory;
