@@ -20,14 +20,18 @@ struct MatchRow {
     std::string command;
 };
 
-std::string cell(const std::optional<std::string>& raw, std::size_t cap) {
-    return raw ? column_text(*raw, cap) : std::string("-");
+std::string cell(const std::optional<std::string>& raw, std::size_t cap,
+                 KeepEnd keep = KeepEnd::Start) {
+    return raw ? column_text(*raw, cap, keep) : std::string("-");
 }
 
 MatchRow row_of(const ProcessInfo& process) {
-    return {fmt::format("{}", process.pid),           format_age(process.age_ms),
-            column_text(process.name, kMatchNameCap), cell(process.program, kMatchProgramCap),
-            cell(process.cgroup, kMatchCgroupCap),    cell(process.cmdline, kMatchCommandCap)};
+    return {fmt::format("{}", process.pid),
+            format_age(process.age_ms),
+            column_text(process.name, kMatchNameCap),
+            cell(process.program, kMatchProgramCap),
+            cell(process.cgroup, kMatchCgroupCap, KeepEnd::Finish),
+            cell(process.cmdline, kMatchCommandCap)};
 }
 
 struct Widths {

@@ -40,10 +40,11 @@ struct Column {
 };
 
 template <typename Range, typename Name>
-Column column_of(const Range& rows, Name name, std::size_t min_width, std::size_t max_width) {
+Column column_of(const Range& rows, Name name, std::size_t min_width, std::size_t max_width,
+                 KeepEnd keep) {
     Column column{{}, min_width};
     for (const auto& row : rows) {
-        column.cells.push_back(column_text(name(row), max_width));
+        column.cells.push_back(column_text(name(row), max_width, keep));
         column.width = std::max(column.width, column_width(column.cells.back()));
     }
     return column;
@@ -86,7 +87,7 @@ void pids_table(Out out, const StatusData& data) {
                    column_text(m.pids_location->mount_point, 0));
     const Column names = column_of(
         m.pids_levels, [](const PidsLevel& level) -> const std::string& { return level.cgroup; },
-        kCgroupMinWidth, kCgroupMaxWidth);
+        kCgroupMinWidth, kCgroupMaxWidth, KeepEnd::Finish);
     fmt::format_to(out, "  {:<{}} {:>7} {:>9} {:>9} {:>7} {:>11}\n", "level (caller first)",
                    names.width, "current", "max", "percent", "peak", "max-events");
     for (std::size_t i = 0; i < m.pids_levels.size(); ++i) {
@@ -105,7 +106,7 @@ void pids_table(Out out, const StatusData& data) {
 void busiest_table(Out out, const std::vector<ProcStat>& top) {
     const Column names = column_of(
         top, [](const ProcStat& stat) -> const std::string& { return stat.comm; }, kProcessMinWidth,
-        kProcessMaxWidth);
+        kProcessMaxWidth, KeepEnd::Start);
     fmt::format_to(out, "busiest processes by threads:\n");
     for (std::size_t i = 0; i < top.size(); ++i)
         fmt::format_to(out, "  {:>7}  {:<{}} {:>5} threads\n", top[i].pid, names.cells[i],

@@ -159,9 +159,7 @@ SPAWNGATE_HOT_PATH std::string warning_line(const Verdict& verdict, const GateSe
                            settings.thresholds.context_block_ratio * 100.0);
         else
             fmt::format_to(out, "; launches block at {:.1f}%\n",
-                           (is_memory(*limit) ? settings.thresholds.memory_block_ratio
-                                              : settings.thresholds.block_ratio) *
-                               100.0);
+                           block_ratio_of(*limit, settings) * 100.0);
     }
     if (verdict.threads_over_warn)
         fmt::format_to(out,

@@ -30,6 +30,17 @@ TEST(ColumnText, ZeroWidthMeansNoLimit) {
     EXPECT_EQ(column_text(long_name, 0), long_name);
 }
 
+TEST(ColumnText, LongPathKeepsItsLastComponentsAfterTheMarker) {
+    const std::string cell =
+        column_text("/agents.slice/fleet-42.slice/worker-7.scope", 20, KeepEnd::Finish);
+    EXPECT_EQ(cell, "\u2026lice/worker-7.scope");
+    EXPECT_EQ(column_width(cell), 20u);
+}
+
+TEST(ColumnText, ShortPathIsNotCutFromEitherEnd) {
+    EXPECT_EQ(column_text("/agents", 20, KeepEnd::Finish), "/agents");
+}
+
 TEST(ColumnText, WidthOneIsTheMarkerAlone) {
     EXPECT_EQ(column_text("abc", 1), "\u2026");
 }

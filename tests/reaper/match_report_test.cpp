@@ -56,7 +56,7 @@ TEST(MatchReport, CountLineSaysHowManyProcessesTheRuleMatchesNow) {
 
 TEST(MatchReport, EveryRowStartsItsColumnsUnderTheHeaderWhateverTheNameLength) {
     const std::string long_name(200, 'n');
-    const std::string long_cgroup = "/" + std::string(200, 'c');
+    const std::string long_cgroup = "/" + std::string(200, 'c') + "/leaf.scope";
     const std::vector<Decision> matches{
         match_of(7, "sh", "deploy short", "/a"),
         match_of(123456, long_name, "deploy " + std::string(200, 'x'), long_cgroup),
@@ -71,9 +71,12 @@ TEST(MatchReport, EveryRowStartsItsColumnsUnderTheHeaderWhateverTheNameLength) {
     for (const std::size_t row : {2u, 4u, 6u}) {
         EXPECT_EQ(column_of(lines[row], "deploy "), command_column) << lines[row];
         EXPECT_EQ(column_of(lines[row], "deploy.sh"), program_column) << lines[row];
-        EXPECT_EQ(column_of(lines[row], "/"), cgroup_column) << lines[row];
+        // A long cgroup path keeps its end: the cell starts with the marker.
+        const std::string cgroup_start = row == 4 ? std::string(kCutMarker) + "c" : "/";
+        EXPECT_EQ(column_of(lines[row], cgroup_start), cgroup_column) << lines[row];
     }
     EXPECT_NE(lines[4].find(kCutMarker), std::string::npos) << "a 200-character name is cut";
+    EXPECT_NE(lines[4].find("c/leaf.scope "), std::string::npos) << "a cut path keeps its leaf";
     EXPECT_LE(column_width(lines[4]), 2 + 6 + 2 + 6 + 2 + kMatchNameCap + 2 + 9 + 2 +
                                           kMatchCgroupCap + 2 + kMatchCommandCap);
 }
