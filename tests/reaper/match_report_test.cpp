@@ -10,6 +10,7 @@
 
 #include "column_text.hpp"
 #include "fmt/format.h"
+#include "table_text.hpp"
 
 namespace spawngate {
 namespace {
@@ -33,19 +34,8 @@ Decision match_of(pid_t pid, const std::string& name, const std::string& cmdline
     return decision;
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    std::istringstream stream(text);
-    for (std::string line; std::getline(stream, line);) lines.push_back(line);
-    return lines;
-}
-
-// The terminal column where `cell` first starts on `line`.
-std::size_t column_of(const std::string& line, const std::string& cell) {
-    const std::size_t at = line.find(cell);
-    EXPECT_NE(at, std::string::npos) << cell << " not on: " << line;
-    return at == std::string::npos ? 0 : column_width(line.substr(0, at));
-}
+using testkit::column_of;
+using testkit::lines_of;
 
 TEST(MatchReport, CountLineSaysHowManyProcessesTheRuleMatchesNow) {
     EXPECT_EQ(format_match_report(rule_named("m"), {}), "rule m matches 0 processes now\n");

@@ -11,6 +11,7 @@
 
 #include "column_text.hpp"
 #include "default_config.hpp"
+#include "table_text.hpp"
 
 namespace spawngate {
 namespace {
@@ -21,18 +22,8 @@ ReaperConfig parsed(const std::string& text) {
     return load.config ? *load.config : ReaperConfig{};
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    std::istringstream stream(text);
-    for (std::string line; std::getline(stream, line);) lines.push_back(line);
-    return lines;
-}
-
-std::size_t column_of(const std::string& line, const std::string& cell) {
-    const std::size_t at = line.find(cell);
-    EXPECT_NE(at, std::string::npos) << cell << " not on: " << line;
-    return at == std::string::npos ? 0 : column_width(line.substr(0, at));
-}
+using testkit::column_of;
+using testkit::lines_of;
 
 TEST(RuleListing, TableListsEveryRuleWithSignalGraceAndDescendants) {
     const auto lines = lines_of(format_rule_table(
