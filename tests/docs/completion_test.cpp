@@ -81,17 +81,22 @@ std::set<std::string> help_flags(const std::string& executable,
     return docs::flags_in(help.stdout_text);
 }
 
-// --- spawngate ------------------------------------------------------------------------------
-
-TEST(GateCompletion, SourcingRegistersIt) {
+// Sourcing hooks/bash-completion/COMMAND in a bare bash registers _COMMAND for COMMAND, quietly.
+void expect_sourcing_registers(const std::string& command) {
     ProcessRun process;
     process.arguments = {"--norc", "--noprofile",
-                         "-c",     "source \"$1\" && complete -p spawngate",
-                         "bash",   docs::source_file("hooks/bash-completion/spawngate")};
+                         "-c",     "source \"$1\" && complete -p " + command,
+                         "bash",   docs::source_file("hooks/bash-completion/" + command)};
     const ProcessResult result = testkit::run_process("/bin/bash", process);
     EXPECT_EQ(result.exit_code, 0) << result.stderr_text;
     EXPECT_EQ(result.stderr_text, "");
-    EXPECT_EQ(result.stdout_text, "complete -F _spawngate spawngate\n");
+    EXPECT_EQ(result.stdout_text, "complete -F _" + command + " " + command + "\n");
+}
+
+// --- spawngate ------------------------------------------------------------------------------
+
+TEST(GateCompletion, SourcingRegistersIt) {
+    expect_sourcing_registers("spawngate");
 }
 
 TEST(GateCompletion, FlagPrefixCompletesEveryFlagStartingWithIt) {
@@ -203,14 +208,7 @@ TEST(GateCompletion, ValueOfANumericFlagOffersNothing) {
 // --- spawnreaper ----------------------------------------------------------------------------
 
 TEST(ReaperCompletion, SourcingRegistersIt) {
-    ProcessRun process;
-    process.arguments = {"--norc", "--noprofile",
-                         "-c",     "source \"$1\" && complete -p spawnreaper",
-                         "bash",   docs::source_file("hooks/bash-completion/spawnreaper")};
-    const ProcessResult result = testkit::run_process("/bin/bash", process);
-    EXPECT_EQ(result.exit_code, 0) << result.stderr_text;
-    EXPECT_EQ(result.stderr_text, "");
-    EXPECT_EQ(result.stdout_text, "complete -F _spawnreaper spawnreaper\n");
+    expect_sourcing_registers("spawnreaper");
 }
 
 TEST(ReaperCompletion, FirstWordCompletesSubcommands) {

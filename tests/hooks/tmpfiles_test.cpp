@@ -4,8 +4,6 @@
 #include <sys/stat.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "fixture_tree.hpp"
 #include "hooks_fixture.hpp"
@@ -17,10 +15,7 @@ namespace spawngate {
 namespace {
 
 std::string read_source(std::string_view relative) {
-    std::ifstream file(testkit::source_file(relative));
-    std::stringstream text;
-    text << file.rdbuf();
-    return text.str();
+    return testkit::read_whole_file(testkit::source_file(relative));
 }
 
 std::string directory_of(std::string_view path) {
